@@ -1,23 +1,17 @@
 """Every public test passes on the notebook's solution and fails on a blank or wrong implementation.
 
-Blank: the solution lines replaced by ``raise NotImplementedError()``, as in
-the student version. Wrong: the mutants in tests/mutants/<notebook>.py.
+Blank: the graded cell of the student version, made by nbgrader's ClearSolutions
+(utils/release.py). Wrong: the mutants in tests/mutants/<notebook>.py.
 """
 import importlib
-import re
-from pathlib import Path
 
 import pytest
 
+from tests.mutants import module_name, mutant_source, mutants_of
 from utils.checks import CheckFailed
 from utils.course import REPO_ROOT, existing_notebooks
 from utils.notebook_code import graded_cells, load_graded_functions
-
-SOLUTION = re.compile(r"### BEGIN SOLUTION\n.*?### END SOLUTION", re.DOTALL)
-
-
-def module_name(notebook):
-    return Path(notebook).stem.lower()
+from utils.release import student_cells
 
 
 def graded_functions():
@@ -28,8 +22,7 @@ def graded_functions():
 def mutants():
     params = []
     for notebook in existing_notebooks():
-        module = importlib.import_module(f"tests.mutants.{module_name(notebook)}")
-        for name, variants in module.MUTANTS.items():
+        for name, variants in mutants_of(notebook).items():
             params += [pytest.param(notebook, name, old, new, id=f"{name}: {description}")
                        for description, old, new in variants]
     return params
@@ -49,9 +42,8 @@ def test_passes_on_the_solution(notebook, name, capsys):
 
 @pytest.mark.parametrize("notebook, name", graded_functions())
 def test_fails_on_the_placeholder(notebook, name):
-    source = graded_cells(REPO_ROOT / notebook)[name]
-    placeholder, count = SOLUTION.subn("raise NotImplementedError()", source)
-    assert count >= 1, f"{name}'s cell has no solution markers"
+    placeholder = student_cells(REPO_ROOT / notebook)[name]
+    assert "### BEGIN SOLUTION" not in placeholder and "raise NotImplementedError()" in placeholder
     functions = load_graded_functions(REPO_ROOT / notebook, replace={name: placeholder})
     with pytest.raises(CheckFailed, match="NotImplementedError"):
         public_test(notebook, name)(functions[name])
@@ -59,14 +51,11 @@ def test_fails_on_the_placeholder(notebook, name):
 
 @pytest.mark.parametrize("notebook, name, old, new", mutants())
 def test_fails_on_a_mutant(notebook, name, old, new):
-    source = graded_cells(REPO_ROOT / notebook)[name]
-    assert source.count(old) == 1, f"the mutant's text {old!r} no longer occurs once in {name}'s cell"
-    functions = load_graded_functions(REPO_ROOT / notebook, replace={name: source.replace(old, new)})
+    functions = load_graded_functions(REPO_ROOT / notebook, replace={name: mutant_source(notebook, name, old, new)})
     with pytest.raises(CheckFailed):
         public_test(notebook, name)(functions[name])
 
 
 @pytest.mark.parametrize("notebook, name", graded_functions())
 def test_every_graded_function_has_two_mutants(notebook, name):
-    module = importlib.import_module(f"tests.mutants.{module_name(notebook)}")
-    assert len(module.MUTANTS.get(name, [])) >= 2
+    assert len(mutants_of(notebook).get(name, [])) >= 2

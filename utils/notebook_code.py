@@ -12,8 +12,14 @@ GRADED_MARKER = "# GRADED FUNCTION:"
 
 
 def graded_cells(notebook_path):
-    """``{function name: cell source}`` for every graded cell, in notebook order."""
-    notebook = nbformat.read(Path(notebook_path), as_version=4)
+    """``{function name: cell source}`` for every graded cell, in notebook order.
+
+    ``notebook_path`` may also be a notebook already read with nbformat.
+    """
+    if isinstance(notebook_path, nbformat.NotebookNode):
+        notebook, notebook_path = notebook_path, "the notebook"
+    else:
+        notebook = nbformat.read(Path(notebook_path), as_version=4)
     cells = {}
     for index, cell in enumerate(notebook.cells):
         first_line = cell.source.split("\n", 1)[0].strip()

@@ -100,7 +100,7 @@ def _cache_is_current(spec, manifest_path, train_path, test_path):
                                f"({manifest_path.name}); delete {train_path.name} and {test_path.name} to "
                                "generate them again.")
         return False
-    manifest = _read_manifest(manifest_path)
+    manifest = read_manifest(manifest_path)
     if manifest.get("generator_version") == GENERATOR_VERSION and manifest.get("seed") == spec.seed:
         return True
     warnings.warn(f"{manifest_path.parent}: the cached {spec.name} images come from another version of the "
@@ -108,12 +108,13 @@ def _cache_is_current(spec, manifest_path, train_path, test_path):
     return False
 
 
-def _read_manifest(manifest_path):
+def read_manifest(manifest_path, files="the generated .h5 files"):
+    """The JSON record (generator version, seed, sha256 sums) of a generated cache; ``files`` names its data."""
     try:
         return json.loads(manifest_path.read_text())
     except (OSError, ValueError) as error:
-        raise DatasetError(f"{manifest_path} is unreadable ({error}); delete it and the generated .h5 files "
-                           "next to it to generate them again.") from None
+        raise DatasetError(f"{manifest_path} is unreadable ({error}); delete it and {files} next to it to "
+                           "generate them again.") from None
 
 
 def _generate_cache(spec, cache, manifest_path, train_path, test_path):
@@ -136,7 +137,7 @@ def _generate_cache(spec, cache, manifest_path, train_path, test_path):
 
 
 def _verify_cache(manifest_path, train_path, test_path):
-    recorded = _read_manifest(manifest_path).get("sha256", {})
+    recorded = read_manifest(manifest_path).get("sha256", {})
     for path in (train_path, test_path):
         if not path.exists():
             raise DatasetError(f"{path} is missing; delete {manifest_path.name} next to it to generate the "

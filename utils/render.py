@@ -84,18 +84,25 @@ def _colour_away_from(rng, avoid, distance=70):
 
 
 class Sprite:
-    """A drawing (a face, a hand) with its own silhouette, to be placed over a background."""
+    """A drawing (a face, a hand) with its own silhouette, to be placed over a background.
+
+    ``size`` is the side of a square canvas or a ``(width, height)`` pair. The
+    silhouette is drawn with ``silhouette_value``, 255 unless changed: a drawing
+    of several parts can number them by changing it before each part.
+    """
 
     def __init__(self, size):
-        self.image = Image.new("RGB", (size, size))
-        self.mask = Image.new("L", (size, size), 0)
+        width, height = (size, size) if np.ndim(size) == 0 else size
+        self.image = Image.new("RGB", (int(width), int(height)))
+        self.mask = Image.new("L", (int(width), int(height)), 0)
+        self.silhouette_value = 255
         self._colours = ImageDraw.Draw(self.image, "RGBA")
         self._silhouette = ImageDraw.Draw(self.mask)
 
     def draw(self, shape, *args, **options):
         """Draw an opaque ``shape``, an ImageDraw method name ("ellipse", "line", "chord", ...)."""
         getattr(self._colours, shape)(*args, **options)
-        solid = {key: (255 if key in ("fill", "outline") and value is not None else value)
+        solid = {key: (self.silhouette_value if key in ("fill", "outline") and value is not None else value)
                  for key, value in options.items()}
         getattr(self._silhouette, shape)(*args, **solid)
 
@@ -141,9 +148,9 @@ def finish(canvas, rng, factor, blur=(0.0, 1.0), noise=(1.0, 8.0), lighting=1.0)
     if radius > 0.15:
         image = image.filter(ImageFilter.GaussianBlur(radius))
     pixels = np.asarray(image, dtype=np.float64)
-    size = pixels.shape[0]
+    height, width = pixels.shape[:2]
     direction = rng.uniform(-1, 1, size=2)
-    ys, xs = np.mgrid[0:size, 0:size] / (size - 1) - 0.5
+    ys, xs = np.mgrid[0:height, 0:width] / (np.array([height, width]) - 1)[:, None, None] - 0.5
     ramp = 1.0 + rng.uniform(0.0, 0.8 * lighting) * (direction[0] * xs + direction[1] * ys)
     cast = 1.0 + rng.uniform(-0.15, 0.15, size=3) * lighting
     exposure = 1.0 + rng.uniform(-0.4, 0.25) * lighting

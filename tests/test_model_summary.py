@@ -96,3 +96,16 @@ def test_not_a_model_is_named(value):
         compare_model(value, EXPECTED, name="happyModel()")
     with pytest.raises(TypeError, match="summarize expects a Keras model"):
         summarize(value)
+
+
+def concatenating_model(axis):
+    inputs = keras.Input((4, 4, 2))
+    same_shape = keras.layers.Conv2D(2, 1)(inputs)
+    return keras.Model(inputs, keras.layers.Concatenate(axis=axis)([same_shape, inputs]))
+
+
+def test_merging_layer_is_summarized_and_its_axis_checked():
+    expected = summarize(concatenating_model(-1))
+    compare_model(concatenating_model(3), expected)
+    with pytest.raises(CheckFailed, match="axis"):
+        compare_model(concatenating_model(1), expected)

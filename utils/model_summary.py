@@ -28,8 +28,14 @@ def _summarize_layer(layer):
     config = layer.get_config()
     settings = {key: _plain(config[key]) for key in SETTINGS if key in config}
     if "axis" in settings:
-        settings["axis"] = _positive_axis(settings["axis"], len(layer.input.shape))
+        settings["axis"] = _positive_axis(settings["axis"], _input_rank(layer))
     return [type(layer).__name__, _output_shape(layer), int(layer.count_params()), settings]
+
+
+def _input_rank(layer):
+    """The rank of a layer's input; a merging layer (Concatenate) takes a list of equal-rank inputs."""
+    inputs = layer.input
+    return len((inputs[0] if isinstance(inputs, (list, tuple)) else inputs).shape)
 
 
 def _output_shape(layer):

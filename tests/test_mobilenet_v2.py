@@ -14,6 +14,7 @@ import pytest
 from utils import convert_mobilenet_v2 as convert
 from utils import mobilenet_v2
 from utils.course import DATASETS_DIR
+from utils.images import photo_batch
 from utils.mobilenet_v2 import MobileNetV2, decode_predictions, preprocess_input
 
 # torchvision's MobileNetV2 table (expansion, channels, blocks, first stride), written out here
@@ -63,21 +64,6 @@ def torchvision_state_dict(seed=0):
 @pytest.fixture(scope="module")
 def imagenet_model():
     return MobileNetV2()
-
-
-def photo_batch(*names):
-    """Photos stretched to 224x224 (bicubic), uint8: skimage's bundled ones or darknet's copies."""
-    import skimage.data
-    from PIL import Image
-
-    photos = []
-    for name in names:
-        if name in ("chelsea", "coffee"):
-            photo = Image.fromarray(getattr(skimage.data, name)())
-        else:
-            photo = Image.open(DATASETS_DIR / "photos" / "darknet" / f"{name}.jpg").convert("RGB")
-        photos.append(np.asarray(photo.resize((224, 224), Image.Resampling.BICUBIC)))
-    return np.stack(photos)
 
 
 def test_base_model_has_the_course_counts_and_layer_names():
@@ -244,7 +230,7 @@ def test_committed_weights_reproduce_the_torch_reference():
 
 
 def test_imagenet_predictions_on_real_photos(imagenet_model):
-    scores = imagenet_model.predict(preprocess_input(photo_batch("chelsea", "coffee", "eagle", "dog")), verbose=0)
+    scores = imagenet_model.predict(preprocess_input(photo_batch(("chelsea", "coffee", "eagle", "dog"), 224)), verbose=0)
     top5 = decode_predictions(scores, top=5)
     for expected, predictions in zip(("Egyptian cat", "espresso", "bald eagle"), top5):
         assert predictions[0][1] == expected and predictions[0][2] > 0.5, predictions

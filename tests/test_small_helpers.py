@@ -8,7 +8,7 @@ import pytest  # noqa: E402
 
 from utils import plotting  # noqa: E402
 from utils.gradient_check import numerical_gradient  # noqa: E402
-from utils.images import SKIMAGE_PHOTOS, skimage_photo  # noqa: E402
+from utils.images import SKIMAGE_PHOTOS, photo_batch, skimage_photo  # noqa: E402
 from utils.timing import best_time  # noqa: E402
 
 
@@ -36,6 +36,19 @@ def test_photo_options_and_errors():
     assert skimage_photo("astronaut", size=16).shape == (16, 16, 3)
     with pytest.raises(ValueError, match="unknown photo 'lena': choose one of"):
         skimage_photo("lena")
+
+
+def test_photo_batch_mixes_package_and_darknet_photos():
+    import skimage.data
+
+    batch = photo_batch(("coffee", "camera", "dog"), 32)
+    assert batch.shape == (3, 32, 32, 3) and batch.dtype == np.uint8
+    np.testing.assert_array_equal(batch[1, ..., 0], batch[1, ..., 2])  # a grey photo, in three equal channels
+    full_size = photo_batch(("coffee",), 400)[0]
+    assert full_size.shape == (400, 400, 3)
+    assert abs(full_size.mean() - skimage.data.coffee().mean()) < 2  # the photo, not a blank
+    with pytest.raises(ValueError, match=r"unknown photo 'lena': no .*lena\.jpg; choose one of .*dog"):
+        photo_batch(("lena",), 32)
 
 
 def test_best_time_is_the_minimum_of_positive_times():

@@ -1,6 +1,7 @@
 """The autograder: hidden cases pass on the solutions, fail on the student version and on the mutants,
 and a misbehaving learner notebook costs only the functions that misbehave."""
 import functools
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -67,7 +68,7 @@ MISBEHAVIOURS = {
 }
 
 
-def test_autograder_survives_a_misbehaving_notebook(tmp_path):
+def test_autograder_survives_a_misbehaving_notebook(tmp_path, monkeypatch):
     notebook = student_version(nbformat.read(REPO_ROOT / STEP_BY_STEP, as_version=4))
     solution = graded_cells(REPO_ROOT / STEP_BY_STEP)
     for cell in notebook.cells:
@@ -80,7 +81,9 @@ def test_autograder_survives_a_misbehaving_notebook(tmp_path):
     learner = tmp_path / "Convolution_model_Step_by_Step.ipynb"
     nbformat.write(notebook, learner)
 
-    rows = {row["name"]: row for row in autograde.autograde(learner, timeout=10, log=lambda line: None)}
+    monkeypatch.chdir(REPO_ROOT)  # the course notebook given relative to here, as on the command line
+    rows = {row["name"]: row for row in autograde.autograde(learner, Path(STEP_BY_STEP), timeout=10,
+                                                            log=lambda line: None)}
 
     assert rows["zero_pad"]["scored"] == rows["zero_pad"]["points"] == 1
     for name, (_, reason) in MISBEHAVIOURS.items():
@@ -96,3 +99,5 @@ def test_autograder_names_a_broken_or_foreign_notebook(tmp_path):
         autograde.learner_cells(broken, ["zero_pad"])
     with pytest.raises(SystemExit, match="not a course notebook name"):
         autograde.course_notebook_for(tmp_path / "my_notes.ipynb")
+    with pytest.raises(SystemExit, match="week9.ipynb does not exist: pass --course-notebook"):
+        autograde.autograde(broken, tmp_path / "week9.ipynb")

@@ -140,7 +140,11 @@ class Kernel:
 
 def autograde(learner_path, course_path=None, timeout=60, log=print):
     """Grade every graded function; return rows ``{name, points, scored, reason}``."""
-    course_path = Path(course_path) if course_path else course_notebook_for(learner_path)
+    # Absolute: the grading kernel runs in the course notebook's folder, not in ours.
+    course_path = Path(course_path).resolve() if course_path else course_notebook_for(learner_path)
+    if not course_path.is_file():
+        raise SystemExit(f"{course_path} does not exist: pass --course-notebook the course's notebook, "
+                         "e.g. week1/Convolution_model_Step_by_Step.ipynb")
     names = list(graded_cells(course_path))
     points = points_of(course_path)
     sources = learner_cells(learner_path, names)

@@ -60,14 +60,24 @@ def test_metrics_are_formatted_to_four_significant_digits():
     assert run.format_metrics({"test_accuracy": 0.95123, "speedup": 1090.4}) == "test_accuracy = 0.9512, speedup = 1090"
 
 
-def test_readme_table_is_replaced_between_its_markers(tmp_path):
+def test_readme_table_and_course_map_times_are_updated(tmp_path):
+    step = {"notebook": "week1/Convolution_model_Step_by_Step.ipynb", "mode": "full", "seconds": 7.46,
+            "status": "pass", "error": "", "metrics": {}, "machine": "2 cores", "date": "2026-11-29"}
+    failed = dict(step, notebook="week3/Image_segmentation_Unet.ipynb", status="fail", error="boom")
     readme = tmp_path / "README.md"
-    readme.write_text(f"# Course\n{run.README_START}\nold table\n{run.README_END}\nrest\n")
-    run.update_readme("| new |\n", readme)
-    assert readme.read_text() == f"# Course\n{run.README_START}\n| new |\n{run.README_END}\nrest\n"
+    readme.write_text("# Course\n| Week | Notebook | Time |\n|---|---|---:|\n"
+                      "| 1 | [Step](week1/Convolution_model_Step_by_Step.ipynb) | camera \\| photo | 9 s |\n"
+                      "| 3 | [Unet](week3/Image_segmentation_Unet.ipynb) | 300 s |\n"
+                      f"{run.README_START}\nold table\n{run.README_END}\nrest\n")
+    run.update_readme([step, failed], readme)
+    text = readme.read_text()
+    assert "| 1 | [Step](week1/Convolution_model_Step_by_Step.ipynb) | camera \\| photo | 7 s |\n" in text
+    assert "| 3 | [Unet](week3/Image_segmentation_Unet.ipynb) | 300 s |\n" in text  # a failed run keeps the old time
+    assert text.endswith(f"{run.README_START}\n{run.markdown_table([step, failed])}{run.README_END}\nrest\n")
+    assert "| week3/Image_segmentation_Unet.ipynb | full | 7.5 | FAIL: boom |" in text
     readme.write_text("# Course without markers\n")
     with pytest.raises(SystemExit, match="lacks the markers"):
-        run.update_readme("| new |\n", readme)
+        run.update_readme([step], readme)
 
 
 def test_notebooks_are_found_by_part_of_their_name():

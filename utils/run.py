@@ -171,13 +171,21 @@ def save_results(results, mode, results_dir=RESULTS_DIR):
     return all_results
 
 
-def update_readme(table, readme=README):
+def update_readme(results, readme=README):
+    """Put the results' table between the README's markers, and each passing notebook's time, rounded, in the
+    last cell of its course-map row (the row that links to it)."""
     text = readme.read_text()
     if README_START not in text or README_END not in text:
         raise SystemExit(f"{readme} lacks the markers {README_START} and {README_END}")
-    head, rest = text.split(README_START, 1)
+    times = {f"]({r['notebook']})": f"{r['seconds']:.0f} s" for r in results if r["status"] == "pass"}
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        link = next((link for link in times if line.startswith("| ") and link in line), None)
+        if link:
+            lines[i] = line.rstrip().rstrip("|").rsplit("|", 1)[0] + f"| {times[link]} |"
+    head, rest = "\n".join(lines).split(README_START, 1)
     _, tail = rest.split(README_END, 1)
-    readme.write_text(f"{head}{README_START}\n{table}{README_END}{tail}")
+    readme.write_text(f"{head}{README_START}\n{markdown_table(results)}{README_END}{tail}")
 
 
 def main(argv=None):
@@ -187,7 +195,8 @@ def main(argv=None):
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
     parser.add_argument("--write", action="store_true", help="store the executed notebooks, with outputs")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="folder for <mode>.md and <mode>.json")
-    parser.add_argument("--update-readme", action="store_true", help="copy the full-mode table into README.md")
+    parser.add_argument("--update-readme", action="store_true",
+                        help="copy the full-mode table, and each notebook's time, into README.md")
     args = parser.parse_args(argv)
     if args.update_readme and args.mode != "full":
         parser.error("--update-readme records full-mode results only")
@@ -206,7 +215,7 @@ def main(argv=None):
     print(markdown_table(results))
     all_results = save_results(results, args.mode, args.results)
     if args.update_readme:
-        update_readme(markdown_table(all_results))
+        update_readme(all_results)
     return 0 if all(result["status"] == "pass" for result in results) else 1
 
 

@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 
 from utils import box_drawing  # noqa: E402
 from utils.course import DATASETS_DIR  # noqa: E402
+from utils.images import DARKNET_PHOTOS_DIR  # noqa: E402
 
 NAMES = ("person", "bicycle", "car")
 PHOTO = np.zeros((100, 200, 3), np.uint8)
@@ -113,7 +114,7 @@ def test_grid_figure_rejects_bad_input(shown):
 
 
 def test_load_photo_reads_files_and_checks_arrays():
-    photo = box_drawing.load_photo(DATASETS_DIR / "photos" / "darknet" / "dog.jpg")
+    photo = box_drawing.load_photo(DARKNET_PHOTOS_DIR / "dog.jpg")
     assert photo.shape == (416, 555, 3) and photo.dtype == np.uint8
     assert box_drawing.load_photo(PHOTO) is PHOTO
     with pytest.raises(ValueError, match=r"a photo's path or an \(H, W, 3\) RGB array, got shape \(100, 200\)"):

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from utils import convert_yolo, yolo
-from utils.course import DATASETS_DIR
+from utils.images import DARKNET_PHOTOS_DIR
 
 REFERENCE = np.load(yolo.YOLO_DIR / convert_yolo.REFERENCE_NAME)
-DOG_PHOTO = DATASETS_DIR / "photos" / "darknet" / "dog.jpg"
+DOG_PHOTO = DARKNET_PHOTOS_DIR / "dog.jpg"
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ import numpy as np
 
 from utils.course import DATASETS_DIR
 from utils.files import sha256_of
+from utils.images import DARKNET_PHOTOS_DIR
 from utils.keras_weights import set_layer_weights
 from utils.mobilenet_v2 import (CLASSES_FILE, IMAGENET_MEAN, IMAGENET_STD, MOBILENET_DIR, WEIGHTS_FILE,
                                 MobileNetV2, block_prefix, inverted_residual_blocks, preprocess_input)
@@ -52,7 +53,6 @@ REFERENCE_PHOTOS = ("chelsea", "coffee")
 REFERENCE_SIZE = 224
 
 DARKNET_DATA = Path("usr/share/darknet/data")
-PHOTOS_DIR = DATASETS_DIR / "photos" / "darknet"
 PHOTO_NAMES = ("dog", "eagle", "giraffe", "horses", "kite", "person", "scream")
 PHOTO_SHORT_SIDE = 416  # YOLO's input size: the detection notebook uses these photos too
 JPEG_QUALITY = 90
@@ -319,7 +319,7 @@ def write_classes(darknet_root, output_path=CLASSES_FILE):
     return Path(output_path)
 
 
-def write_photos(darknet_root, photos_dir=PHOTOS_DIR):
+def write_photos(darknet_root, photos_dir=DARKNET_PHOTOS_DIR):
     """Write small copies of darknet's photos (shorter side at most PHOTO_SHORT_SIDE pixels); returns their paths."""
     from PIL import Image
 

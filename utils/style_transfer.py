@@ -36,6 +36,7 @@ import numpy as np
 
 from utils.course import DATASETS_DIR
 from utils.files import verify_sha256
+from utils.images import DARKNET_PHOTOS_DIR
 from utils.plotting import show_images
 
 PAINTINGS_DIR = DATASETS_DIR / "paintings"
@@ -45,7 +46,7 @@ PAINTINGS = {
                      "ab050a7b4f505679e4745cd97e9e0729d44173b3c525446c9d7cff32ef05e439",
                      "Restore it with `git checkout -- datasets/paintings/starry_night.jpg`, or derive it again: "
                      "`python -m utils.style_transfer <unpacked opencv-doc package>` (datasets/paintings/README.md)."),
-    "scream": (DATASETS_DIR / "photos" / "darknet" / "scream.jpg",
+    "scream": (DARKNET_PHOTOS_DIR / "scream.jpg",
                "23eb7a26a6d869340d82c6512a566284d77863d8b4eb004ab7a2a5dec08e8966",
                "Restore it with `git checkout -- datasets/photos/darknet/scream.jpg` "
                "(datasets/photos/darknet/README.md)."),

@@ -48,7 +48,7 @@ NOISE_SIDE = 64  # side of the random tile that textures are sampled from, in wo
 BACKDROP_CELLS = 64  # a far skyline, forest or hills: this many random heights, repeated across the view
 INF = math.inf
 # Bump when the frames change: caches written by another version are generated again.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 
 def generate(count, seed, size=(96, 128), start=0):
@@ -84,7 +84,7 @@ def draw_frame(rng, size=(96, 128)):
         _draw_bonnet(frame, *street.bonnet)
     _add_haze(frame, *street.haze)
     canvas = Image.fromarray(np.clip(np.round(frame.colour), 0, 255).astype(np.uint8), "RGB")
-    image = render.finish(canvas, rng, SUPERSAMPLE, blur=(0.0, 0.7), noise=(1.0, 6.0), lighting=0.6)
+    image = render.finish(canvas, rng, SUPERSAMPLE, blur=(0.0, 0.5), noise=(1.0, 4.0), lighting=0.3)
     mask = frame.label[SUPERSAMPLE // 2::SUPERSAMPLE, SUPERSAMPLE // 2::SUPERSAMPLE]
     return image, mask
 
@@ -247,16 +247,16 @@ def _random_street(rng):
         else:  # paler towards the horizon
             horizon = tuple(int(min(255, c * 0.5 + 120)) for c in zenith)
         sky, sun_strength, visibility = ((zenith, horizon, rng.uniform(0, 0.5)), rng.uniform(0.5, 1),
-                                         rng.uniform(300, 1500))
+                                         rng.uniform(900, 4500))
     elif weather == 1:
-        grey = int(rng.integers(140, 215))
+        grey = int(rng.integers(175, 225))  # brighter than the facades below it
         zenith = (grey - 20, grey - 12, grey - 5)
-        sky, sun_strength, visibility = (zenith, (grey + 15,) * 3, rng.uniform(0, 0.3)), 0.0, rng.uniform(120, 600)
+        sky, sun_strength, visibility = (zenith, (grey + 15,) * 3, rng.uniform(0, 0.3)), 0.0, rng.uniform(360, 1800)
     else:
         zenith = (rng.integers(30, 70), rng.integers(40, 80), rng.integers(90, 150))
         horizon = (rng.integers(200, 255), rng.integers(110, 170), rng.integers(70, 130))
         sky, sun_strength, visibility = ((zenith, horizon, rng.uniform(0, 0.6)), rng.uniform(0.2, 0.6),
-                                         rng.uniform(200, 800))
+                                         rng.uniform(600, 2400))
     haze = (tuple(int(c) for c in sky[1]), visibility)
     sun = (int(rng.choice([-1, 1])), sun_strength, rng.uniform(0.4, 1.6))
 
@@ -268,7 +268,7 @@ def _random_street(rng):
     _add_traffic(rng, kind, road, objects)
     _add_road_furniture(rng, kind, road, objects)
     backdrop = _random_backdrop(rng, kind)
-    bridge = _random_bridge(rng, road) if rng.random() < (0.18 if kind != "suburb" else 0.05) else None
+    bridge = _random_bridge(rng, road) if rng.random() < (0.08 if kind != "suburb" else 0.03) else None
     bonnet = (rng.uniform(0.06, 0.15), render.random_colour(rng, 20, 230)) if rng.random() < 0.2 else None
     return _Street(road, bands, uprights, objects, sky, haze, sun, backdrop, bridge, bonnet)
 
@@ -339,15 +339,15 @@ def _random_road(rng, kind):
 
 
 def _ground_colour(rng, label):
-    if label == TERRAIN:  # grass, from green to dry
+    if label == TERRAIN:  # grass, from green to dry, lighter and yellower than the trees' leaves
         dry = rng.uniform(0, 1) ** 2
-        return (int(60 + 90 * dry + rng.integers(-10, 10)), int(105 + 30 * dry + rng.integers(-15, 15)),
-                int(35 + 30 * dry + rng.integers(-10, 10)))
-    if label == GROUND:  # gravel, packed earth, paving of squares
-        base = rng.uniform(110, 175)
-        return (int(base + rng.integers(0, 20)), int(base + rng.integers(-5, 10)), int(base - rng.integers(0, 30)))
+        return (int(100 + 70 * dry + rng.integers(-10, 10)), int(140 + 20 * dry + rng.integers(-12, 12)),
+                int(55 + 30 * dry + rng.integers(-10, 10)))
+    if label == GROUND:  # gravel and packed earth, browner and darker than the sidewalks
+        base = rng.uniform(95, 135)
+        return (int(base + rng.integers(15, 30)), int(base + rng.integers(0, 10)), int(base - rng.integers(15, 35)))
     if label == SIDEWALK:
-        base = rng.uniform(120, 200)
+        base = rng.uniform(150, 210)
         tint = rng.choice(3)  # grey, beige, reddish
         return (int(base + (15 if tint else 0)), int(base + (5 if tint == 1 else -5 * tint)),
                 int(base - (10 if tint == 1 else 8 * tint)))
@@ -356,10 +356,21 @@ def _ground_colour(rng, label):
     return (int(rng.integers(95, 130)), int(rng.integers(85, 110)), int(rng.integers(70, 95)))  # rail ballast
 
 
+# (red, green, blue, spread): concrete, sandstone, brick, plaster, brown
+FACADES = ((140, 140, 140, 30), (170, 155, 125, 25), (165, 80, 62, 15), (190, 160, 130, 20), (120, 90, 70, 15))
+
+
+def _facade_colour(rng):
+    """The colour of a real facade, lighter or darker, never the green of trees or the blue of the sky."""
+    *colour, spread = FACADES[rng.integers(len(FACADES))]
+    shifts = rng.uniform(-spread, spread) + rng.uniform(-8, 8, size=3)
+    return tuple(int(np.clip(c + shift, 0, 255)) for c, shift in zip(colour, shifts))
+
+
 def _vegetation_colour(rng):
     if rng.random() < 0.12:  # autumn
-        return (int(rng.integers(120, 180)), int(rng.integers(80, 130)), int(rng.integers(20, 50)))
-    return (int(rng.integers(30, 90)), int(rng.integers(75, 135)), int(rng.integers(20, 60)))
+        return (int(rng.integers(110, 160)), int(rng.integers(60, 100)), int(rng.integers(20, 45)))
+    return (int(rng.integers(25, 65)), int(rng.integers(60, 105)), int(rng.integers(20, 50)))
 
 
 def _random_side(rng, kind, side, objects):
@@ -394,7 +405,7 @@ def _random_side(rng, kind, side, objects):
         line = sum(band.width for band in bands) + rng.uniform(0, 1)
         garden = rng.uniform(3, 10)
         bands.append(_Band(INF, TERRAIN, render.shade(grass, rng.uniform(0.85, 1.1)), "grass"))
-        uprights.append(_Upright(side, line, _boundaries(rng, ("fence", "hedge", "wall", None))))
+        uprights.append(_Upright(side, line, _boundaries(rng, ("hedge", "hedge", "fence", "wall", None, None))))
         uprights.append(_Upright(side, line + garden, _buildings(rng, kind)))
         if rng.random() < 0.8:
             _add_row(objects, rng, _draw_tree, side, distance=(line + 1, line + garden - 1.5),
@@ -403,7 +414,7 @@ def _random_side(rng, kind, side, objects):
         if rng.random() < 0.6:
             bands.append(_Band(rng.uniform(0.4, 1.8), GROUND, _ground_colour(rng, GROUND), "gravel"))
         edge = sum(band.width for band in bands)
-        feature = rng.choice(3, p=(0.64, 0.18, 0.18))  # fields, water, a railway
+        feature = rng.choice(3, p=(0.8, 0.1, 0.1))  # fields, water, a railway
         trees = (edge + 1, edge + 30)
         if feature == 1:
             shore = rng.uniform(2, 10)
@@ -420,17 +431,17 @@ def _random_side(rng, kind, side, objects):
         if rng.random() < 0.5:
             uprights.append(_Upright(side, edge + rng.uniform(0.2, 0.7), _guard_rail(rng)))
         if feature != 1:
-            if rng.random() < 0.3:
+            if rng.random() < 0.15:
                 uprights.append(_Upright(side, edge + rng.uniform(3, 8), _boundaries(rng, ("fence", None))))
             if rng.random() < 0.5:
                 uprights.append(_Upright(side, edge + rng.uniform(10, 40), _forest_edge(rng, vegetation)))
             elif rng.random() < 0.35:
                 uprights.append(_Upright(side, edge + rng.uniform(8, 30), _buildings(rng, kind)))
-        for _ in range(rng.poisson(6)):
+        for _ in range(rng.poisson(4)):
             distance, depth = rng.uniform(*trees), rng.uniform(4, 150)
             objects.append((depth, _draw_tree, dict(x=(side, distance), z=depth, colour=vegetation)))
     if walk and rng.random() < (0.9 if kind == "city" else 0.5):
-        colour = render.random_colour(rng, 30, 140)
+        colour = (int(rng.integers(120, 160)),) * 3  # galvanised steel
         _add_row(objects, rng, _draw_lamp, side, distance=(0.45, 0.45), spacing=(16, 35), colour=colour,
                  side=side)
     if walk:
@@ -466,7 +477,7 @@ def _buildings(rng, kind):
     while depth < STREET_LENGTH:
         length = rng.uniform(10, 35) if city else rng.uniform(8, 16)
         top = rng.uniform(6, 40) if city else rng.uniform(4, 9)
-        colour = render.muted_colour(rng, grey=rng.uniform(0.3, 0.7))
+        colour = _facade_colour(rng)
         glass = tuple(int(v) for v in rng.integers(20, 90, size=3) + np.array([0, 10, 25]))
         style = dict(bay=rng.uniform(2.2, 4.5), window=rng.uniform(0.35, 0.7), floor=rng.uniform(2.8, 3.6),
                      pane=rng.uniform(0.4, 0.65), glass=glass, shops=float(city and rng.random() < 0.5))
@@ -475,7 +486,7 @@ def _buildings(rng, kind):
         depth += length
         if rng.random() < (0.25 if city else 0.6):
             gap = rng.uniform(3, 15)
-            filler = rng.choice(["wall", "fence", None], p=(0.35, 0.25, 0.4))
+            filler = rng.choice(["wall", "fence", None], p=(0.15, 0.15, 0.7))
             if filler:
                 segments += _boundaries(rng, (filler,), start=depth, stop=depth + gap)
             depth += gap
@@ -498,7 +509,7 @@ def _boundaries(rng, kinds, start=None, stop=STREET_LENGTH):
             colour = [(120, 80, 50), (225, 225, 215), (40, 70, 45), (140, 140, 140), (30, 30, 30)][rng.integers(5)]
             segments.append(_Segment(depth, depth + length, "fence", rng.uniform(0.9, 2.0), tuple(colour),
                                      style=dict(post=rng.uniform(1.8, 3.0), picket=rng.uniform(0.1, 0.25),
-                                                fill=rng.uniform(0.3, 0.6), boards=float(rng.random() < 0.3))))
+                                                fill=rng.uniform(0.3, 0.6), boards=float(rng.random() < 0.7))))
         elif kind == "hedge":
             segments.append(_Segment(depth, depth + length, "hedge", rng.uniform(0.8, 2.2), _vegetation_colour(rng)))
         depth += length
@@ -527,9 +538,9 @@ def _random_backdrop(rng, kind):
                               "country": (0.05, 0.45, 0.35, 0.15)}[kind])
     if choice == 3:
         return None
-    label, low, high, width = [(BUILDING, 10, 70, 25), (VEGETATION, 8, 25, 6), (TERRAIN, 15, 60, 80)][choice]
+    label, low, high, width = [(BUILDING, 10, 70, 45), (VEGETATION, 8, 25, 6), (TERRAIN, 15, 60, 80)][choice]
     if label == BUILDING:  # facades of many colours
-        colours = np.array(render.muted_colour(rng, 0.5)) * rng.uniform(0.7, 1.1, size=(BACKDROP_CELLS, 3))
+        colours = np.array([_facade_colour(rng) for _ in range(BACKDROP_CELLS)], np.float64)
     else:  # one colour, lighter and darker
         colours = (np.array(_vegetation_colour(rng) if label == VEGETATION else _ground_colour(rng, TERRAIN))
                    * rng.uniform(0.8, 1.1, size=(BACKDROP_CELLS, 1)))
@@ -573,8 +584,10 @@ def _add_traffic(rng, kind, road, objects):
 
 def _random_vehicle(rng, parked=False):
     kind = rng.choice(4, p=(0.95, 0.05, 0, 0) if parked else (0.7, 0.14, 0.09, 0.07))
-    colour = (render.random_colour(rng, 20, 235) if rng.random() < 0.6
-              else (int(rng.integers(15, 240)),) * 3)  # many cars are black, white or grey
+    if rng.random() < 0.6:
+        colour = render.random_colour(rng, 20, 235)
+    else:  # many cars are black or white (silver-grey ones vanish into the asphalt)
+        colour = (int(rng.integers(10, 40) if rng.random() < 0.5 else rng.integers(190, 245)),) * 3
     if kind == 0:  # car or SUV
         tall = rng.random() < 0.3
         return dict(kind="car", length=rng.uniform(3.9, 4.9), width=rng.uniform(1.7, 1.95), base=0.22,
@@ -986,7 +999,7 @@ def _draw_vehicle(objects, rng, x, z, facing, body):
     """A car, van, truck or bus as boxes: its side in view, its top, then the end facing the camera."""
     camera = objects.camera
     x = objects.place(x, z)
-    if camera.focal * body["width"] / z < 3:
+    if camera.focal * body["width"] / z < 8:  # under 4 pixels wide once reduced
         return
     detailed = camera.focal * body["width"] / z > 14  # wheels, lights and plates only where they show
     objects.part(VEHICLE, z)
@@ -1054,7 +1067,7 @@ def _draw_vehicle(objects, rng, x, z, facing, body):
 
 def _draw_pedestrian(objects, rng, x, z):
     size = rng.uniform(1.5, 1.9) if rng.random() < 0.9 else rng.uniform(1.0, 1.3)
-    board = objects.stand(x, z, size, PEDESTRIAN, pixels=6)
+    board = objects.stand(x, z, size, PEDESTRIAN, pixels=16)
     if board is None:
         return
     k = size / 1.75
@@ -1083,7 +1096,7 @@ def _draw_pedestrian(objects, rng, x, z):
 
 def _draw_tree(objects, rng, x, z, colour, small=False):
     height = rng.uniform(3.5, 6) if small else rng.uniform(5, 12)
-    board = objects.stand(x, z, height, VEGETATION, pixels=6)
+    board = objects.stand(x, z, height, VEGETATION, pixels=20)
     if board is None:
         return
     trunk = (int(rng.integers(60, 100)), int(rng.integers(45, 70)), int(rng.integers(30, 50)))
@@ -1105,10 +1118,10 @@ def _draw_tree(objects, rng, x, z, colour, small=False):
 
 def _draw_lamp(objects, rng, x, z, colour, side):
     height = rng.uniform(6, 9)
-    board = objects.stand(x, z, height, POLE, pixels=4)
+    board = objects.stand(x, z, height, POLE, pixels=40)  # further away the post is thinner than a pixel
     if board is None:
         return
-    board.box("rectangle", -0.08, 0, 0.08, height, colour)
+    board.box("rectangle", -0.15, 0, 0.15, height, colour)
     reach = -side * rng.uniform(0.8, 2.2)
     board.capsule((0, height), (reach, height + 0.25), 0.1, colour)
     board.box("ellipse", reach - 0.35, height + 0.05, reach + 0.35, height + 0.3, render.shade(colour, 1.3))
@@ -1119,10 +1132,10 @@ SIGN_SHAPES = ("round", "blue", "triangle", "stop", "square", "diamond")
 
 def _draw_sign(objects, rng, x, z, away):
     height = rng.uniform(2.0, 2.8)
-    board = objects.stand(x, z, height, POLE, pixels=4)
+    board = objects.stand(x, z, height, POLE, pixels=30)
     if board is None:
         return
-    board.box("rectangle", -0.04, 0, 0.04, height, (130, 130, 135))
+    board.box("rectangle", -0.07, 0, 0.07, height, (130, 130, 135))
     objects.part(TRAFFIC_SIGN, z - 0.05)
     size = rng.uniform(0.55, 0.9)
     squeeze = rng.uniform(0.6, 1.0)  # turned a little away from the camera
@@ -1158,7 +1171,7 @@ def _draw_sign(objects, rng, x, z, away):
 
 def _draw_traffic_light(objects, rng, x, z, side, away, arm):
     height = rng.uniform(3.0, 4.5)
-    board = objects.stand(x, z, height, POLE, pixels=4)
+    board = objects.stand(x, z, height, POLE, pixels=30)
     if board is None:
         return
     grey = (int(rng.integers(40, 120)),) * 3
@@ -1187,7 +1200,7 @@ PROPS = ("bench", "hydrant", "bin", "bin", "cone", "cabinet", "cabinet", "plante
 
 def _draw_prop(objects, rng, x, z, prop):
     """Street furniture, one of PROP_CLASSES."""
-    board = objects.stand(x, z, 1.0, PROP_CLASSES[prop], pixels=3)  # street furniture is about a metre tall
+    board = objects.stand(x, z, 1.0, PROP_CLASSES[prop], pixels=10)  # street furniture is about a metre tall
     if board is None:
         return
     if prop == "bench":

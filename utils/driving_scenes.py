@@ -48,7 +48,7 @@ NOISE_SIDE = 64  # side of the random tile that textures are sampled from, in wo
 BACKDROP_CELLS = 64  # a far skyline, forest or hills: this many random heights, repeated across the view
 INF = math.inf
 # Bump when the frames change: caches written by another version are generated again.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 
 def generate(count, seed, size=(96, 128), start=0):
@@ -84,7 +84,7 @@ def draw_frame(rng, size=(96, 128)):
         _draw_bonnet(frame, *street.bonnet)
     _add_haze(frame, *street.haze)
     canvas = Image.fromarray(np.clip(np.round(frame.colour), 0, 255).astype(np.uint8), "RGB")
-    image = render.finish(canvas, rng, SUPERSAMPLE, blur=(0.0, 0.5), noise=(1.0, 4.0), lighting=0.3)
+    image = render.finish(canvas, rng, SUPERSAMPLE, blur=(0.0, 0.3), noise=(0.5, 2.0), lighting=0.15)
     mask = frame.label[SUPERSAMPLE // 2::SUPERSAMPLE, SUPERSAMPLE // 2::SUPERSAMPLE]
     return image, mask
 
@@ -251,7 +251,7 @@ def _random_street(rng):
     elif weather == 1:
         grey = int(rng.integers(175, 225))  # brighter than the facades below it
         zenith = (grey - 20, grey - 12, grey - 5)
-        sky, sun_strength, visibility = (zenith, (grey + 15,) * 3, rng.uniform(0, 0.3)), 0.0, rng.uniform(360, 1800)
+        sky, sun_strength, visibility = (zenith, (grey + 15,) * 3, rng.uniform(0, 0.3)), 0.0, rng.uniform(800, 2500)
     else:
         zenith = (rng.integers(30, 70), rng.integers(40, 80), rng.integers(90, 150))
         horizon = (rng.integers(200, 255), rng.integers(110, 170), rng.integers(70, 130))
@@ -268,7 +268,7 @@ def _random_street(rng):
     _add_traffic(rng, kind, road, objects)
     _add_road_furniture(rng, kind, road, objects)
     backdrop = _random_backdrop(rng, kind)
-    bridge = _random_bridge(rng, road) if rng.random() < (0.08 if kind != "suburb" else 0.03) else None
+    bridge = _random_bridge(rng, road) if rng.random() < (0.04 if kind != "suburb" else 0.02) else None
     bonnet = (rng.uniform(0.06, 0.15), render.random_colour(rng, 20, 230)) if rng.random() < 0.2 else None
     return _Street(road, bands, uprights, objects, sky, haze, sun, backdrop, bridge, bonnet)
 
@@ -368,8 +368,8 @@ def _facade_colour(rng):
 
 
 def _vegetation_colour(rng):
-    if rng.random() < 0.12:  # autumn
-        return (int(rng.integers(110, 160)), int(rng.integers(60, 100)), int(rng.integers(20, 45)))
+    if rng.random() < 0.06:  # autumn: orange, not the brown of brick
+        return (int(rng.integers(160, 200)), int(rng.integers(100, 140)), int(rng.integers(15, 35)))
     return (int(rng.integers(25, 65)), int(rng.integers(60, 105)), int(rng.integers(20, 50)))
 
 
@@ -405,7 +405,8 @@ def _random_side(rng, kind, side, objects):
         line = sum(band.width for band in bands) + rng.uniform(0, 1)
         garden = rng.uniform(3, 10)
         bands.append(_Band(INF, TERRAIN, render.shade(grass, rng.uniform(0.85, 1.1)), "grass"))
-        uprights.append(_Upright(side, line, _boundaries(rng, ("hedge", "hedge", "fence", "wall", None, None))))
+        hedges_mostly = ("hedge", "hedge", "hedge", "fence", "wall", None, None, None)
+        uprights.append(_Upright(side, line, _boundaries(rng, hedges_mostly)))
         uprights.append(_Upright(side, line + garden, _buildings(rng, kind)))
         if rng.random() < 0.8:
             _add_row(objects, rng, _draw_tree, side, distance=(line + 1, line + garden - 1.5),
@@ -414,7 +415,7 @@ def _random_side(rng, kind, side, objects):
         if rng.random() < 0.6:
             bands.append(_Band(rng.uniform(0.4, 1.8), GROUND, _ground_colour(rng, GROUND), "gravel"))
         edge = sum(band.width for band in bands)
-        feature = rng.choice(3, p=(0.8, 0.1, 0.1))  # fields, water, a railway
+        feature = rng.choice(3, p=(0.9, 0.05, 0.05))  # fields, water, a railway
         trees = (edge + 1, edge + 30)
         if feature == 1:
             shore = rng.uniform(2, 10)
@@ -428,7 +429,7 @@ def _random_side(rng, kind, side, objects):
             trees = (edge + verge + 5, edge + 35)
         else:
             bands.append(_Band(INF, TERRAIN, grass, "grass"))
-        if rng.random() < 0.5:
+        if rng.random() < 0.3:
             uprights.append(_Upright(side, edge + rng.uniform(0.2, 0.7), _guard_rail(rng)))
         if feature != 1:
             if rng.random() < 0.15:
@@ -441,7 +442,7 @@ def _random_side(rng, kind, side, objects):
             distance, depth = rng.uniform(*trees), rng.uniform(4, 150)
             objects.append((depth, _draw_tree, dict(x=(side, distance), z=depth, colour=vegetation)))
     if walk and rng.random() < (0.9 if kind == "city" else 0.5):
-        colour = (int(rng.integers(120, 160)),) * 3  # galvanised steel
+        colour = (int(rng.integers(40, 75)),) * 3  # painted dark, unlike the facades
         _add_row(objects, rng, _draw_lamp, side, distance=(0.45, 0.45), spacing=(16, 35), colour=colour,
                  side=side)
     if walk:
@@ -478,7 +479,7 @@ def _buildings(rng, kind):
         length = rng.uniform(10, 35) if city else rng.uniform(8, 16)
         top = rng.uniform(6, 40) if city else rng.uniform(4, 9)
         colour = _facade_colour(rng)
-        glass = tuple(int(v) for v in rng.integers(20, 90, size=3) + np.array([0, 10, 25]))
+        glass = tuple(int(v) for v in rng.integers(95, 150, size=3) + np.array([0, 8, 14]))  # lighter than car glass
         style = dict(bay=rng.uniform(2.2, 4.5), window=rng.uniform(0.35, 0.7), floor=rng.uniform(2.8, 3.6),
                      pane=rng.uniform(0.4, 0.65), glass=glass, shops=float(city and rng.random() < 0.5))
         segments.append(_Segment(depth, depth + length, "facade", top, colour, thickness=rng.uniform(8, 20),
@@ -486,7 +487,7 @@ def _buildings(rng, kind):
         depth += length
         if rng.random() < (0.25 if city else 0.6):
             gap = rng.uniform(3, 15)
-            filler = rng.choice(["wall", "fence", None], p=(0.15, 0.15, 0.7))
+            filler = rng.choice(["wall", "fence", None], p=(0.08, 0.08, 0.84))
             if filler:
                 segments += _boundaries(rng, (filler,), start=depth, stop=depth + gap)
             depth += gap
@@ -501,8 +502,9 @@ def _boundaries(rng, kinds, start=None, stop=STREET_LENGTH):
         kind = kinds[rng.integers(len(kinds))]
         if kind == "wall":
             brick = rng.random() < 0.4
-            colour = ((int(rng.integers(120, 170)), int(rng.integers(60, 90)), int(rng.integers(45, 70))) if brick
-                      else render.muted_colour(rng, grey=0.75))
+            # dark brick or pale concrete, unlike the facades' brick and plaster
+            colour = ((int(rng.integers(105, 135)), int(rng.integers(45, 65)), int(rng.integers(35, 55))) if brick
+                      else (int(rng.integers(170, 205)),) * 3)
             segments.append(_Segment(depth, depth + length, "wall", rng.uniform(0.8, 3.0), colour,
                                      style=dict(panel=rng.uniform(1.5, 3.0), brick=float(brick))))
         elif kind == "fence":
@@ -582,10 +584,17 @@ def _add_traffic(rng, kind, road, objects):
             depth += rng.uniform(6, 25)
 
 
+# (red, green, blue, spread): red, blue, dark blue, yellow, orange, silver
+CAR_PAINTS = ((190, 30, 35, 25), (40, 80, 170, 25), (25, 35, 80, 15), (230, 190, 40, 20), (220, 110, 30, 20),
+              (185, 190, 200, 15))
+
+
 def _random_vehicle(rng, parked=False):
     kind = rng.choice(4, p=(0.95, 0.05, 0, 0) if parked else (0.7, 0.14, 0.09, 0.07))
-    if rng.random() < 0.6:
-        colour = render.random_colour(rng, 20, 235)
+    if rng.random() < 0.6:  # a car paint, never the green of grass or the brown of a facade
+        *colour, spread = CAR_PAINTS[rng.integers(len(CAR_PAINTS))]
+        shifts = rng.uniform(-spread, spread, size=3)
+        colour = tuple(int(np.clip(c + shift, 0, 255)) for c, shift in zip(colour, shifts))
     else:  # many cars are black or white (silver-grey ones vanish into the asphalt)
         colour = (int(rng.integers(10, 40) if rng.random() < 0.5 else rng.integers(190, 245)),) * 3
     if kind == 0:  # car or SUV
@@ -986,7 +995,7 @@ def _draw_objects(frame, rng, street):
             draw(objects, rng, **options)
     ground = np.isinf(frame.occluder)
     shadow = np.asarray(objects.shadows, np.float32) / 255 * ground
-    frame.colour *= (1 - 0.5 * shadow)[..., None]
+    frame.colour *= (1 - 0.35 * shadow)[..., None]  # lighter than black cars
     part = np.asarray(objects.sprite.mask)
     depth = np.asarray(objects.depths, np.float32)[part]
     visible = (part > 0) & (depth < frame.occluder)
@@ -1135,7 +1144,7 @@ def _draw_sign(objects, rng, x, z, away):
     board = objects.stand(x, z, height, POLE, pixels=30)
     if board is None:
         return
-    board.box("rectangle", -0.07, 0, 0.07, height, (130, 130, 135))
+    board.box("rectangle", -0.07, 0, 0.07, height, (75, 78, 85))
     objects.part(TRAFFIC_SIGN, z - 0.05)
     size = rng.uniform(0.55, 0.9)
     squeeze = rng.uniform(0.6, 1.0)  # turned a little away from the camera
@@ -1174,7 +1183,7 @@ def _draw_traffic_light(objects, rng, x, z, side, away, arm):
     board = objects.stand(x, z, height, POLE, pixels=30)
     if board is None:
         return
-    grey = (int(rng.integers(40, 120)),) * 3
+    grey = (int(rng.integers(35, 75)),) * 3
     board.box("rectangle", -0.08, 0, 0.08, height + 0.2, grey)
     hang = 0.0
     if arm:

@@ -356,14 +356,22 @@ def _ground_colour(rng, label):
     return (int(rng.integers(95, 130)), int(rng.integers(85, 110)), int(rng.integers(70, 95)))  # rail ballast
 
 
-# (red, green, blue, spread): concrete, sandstone, brick, plaster, brown
+# Palettes of (red, green, blue, spread). Facades: concrete, sandstone, brick, plaster, brown, never the green
+# of trees or the blue of the sky. Car paints: red, blue, dark blue, yellow, orange, silver, never the green of
+# grass or the brown of a facade.
 FACADES = ((140, 140, 140, 30), (170, 155, 125, 25), (165, 80, 62, 15), (190, 160, 130, 20), (120, 90, 70, 15))
+CAR_PAINTS = ((190, 30, 35, 25), (40, 80, 170, 25), (25, 35, 80, 15), (230, 190, 40, 20), (220, 110, 30, 20),
+              (185, 190, 200, 15))
 
 
-def _facade_colour(rng):
-    """The colour of a real facade, lighter or darker, never the green of trees or the blue of the sky."""
-    *colour, spread = FACADES[rng.integers(len(FACADES))]
-    shifts = rng.uniform(-spread, spread) + rng.uniform(-8, 8, size=3)
+def _palette_colour(rng, palette, lighter_or_darker=False):
+    """A colour of ``palette`` moved by up to its spread: each channel on its own, or, with
+    ``lighter_or_darker``, all three together plus a slight tint."""
+    *colour, spread = palette[rng.integers(len(palette))]
+    if lighter_or_darker:
+        shifts = rng.uniform(-spread, spread) + rng.uniform(-8, 8, size=3)
+    else:
+        shifts = rng.uniform(-spread, spread, size=3)
     return tuple(int(np.clip(c + shift, 0, 255)) for c, shift in zip(colour, shifts))
 
 
@@ -478,7 +486,7 @@ def _buildings(rng, kind):
     while depth < STREET_LENGTH:
         length = rng.uniform(10, 35) if city else rng.uniform(8, 16)
         top = rng.uniform(6, 40) if city else rng.uniform(4, 9)
-        colour = _facade_colour(rng)
+        colour = _palette_colour(rng, FACADES, lighter_or_darker=True)
         glass = tuple(int(v) for v in rng.integers(95, 150, size=3) + np.array([0, 8, 14]))  # lighter than car glass
         style = dict(bay=rng.uniform(2.2, 4.5), window=rng.uniform(0.35, 0.7), floor=rng.uniform(2.8, 3.6),
                      pane=rng.uniform(0.4, 0.65), glass=glass, shops=float(city and rng.random() < 0.5))
@@ -542,7 +550,8 @@ def _random_backdrop(rng, kind):
         return None
     label, low, high, width = [(BUILDING, 10, 70, 45), (VEGETATION, 8, 25, 6), (TERRAIN, 15, 60, 80)][choice]
     if label == BUILDING:  # facades of many colours
-        colours = np.array([_facade_colour(rng) for _ in range(BACKDROP_CELLS)], np.float64)
+        colours = np.array([_palette_colour(rng, FACADES, lighter_or_darker=True)
+                            for _ in range(BACKDROP_CELLS)], np.float64)
     else:  # one colour, lighter and darker
         colours = (np.array(_vegetation_colour(rng) if label == VEGETATION else _ground_colour(rng, TERRAIN))
                    * rng.uniform(0.8, 1.1, size=(BACKDROP_CELLS, 1)))
@@ -584,17 +593,10 @@ def _add_traffic(rng, kind, road, objects):
             depth += rng.uniform(6, 25)
 
 
-# (red, green, blue, spread): red, blue, dark blue, yellow, orange, silver
-CAR_PAINTS = ((190, 30, 35, 25), (40, 80, 170, 25), (25, 35, 80, 15), (230, 190, 40, 20), (220, 110, 30, 20),
-              (185, 190, 200, 15))
-
-
 def _random_vehicle(rng, parked=False):
     kind = rng.choice(4, p=(0.95, 0.05, 0, 0) if parked else (0.7, 0.14, 0.09, 0.07))
-    if rng.random() < 0.6:  # a car paint, never the green of grass or the brown of a facade
-        *colour, spread = CAR_PAINTS[rng.integers(len(CAR_PAINTS))]
-        shifts = rng.uniform(-spread, spread, size=3)
-        colour = tuple(int(np.clip(c + shift, 0, 255)) for c, shift in zip(colour, shifts))
+    if rng.random() < 0.6:
+        colour = _palette_colour(rng, CAR_PAINTS)
     else:  # many cars are black or white (silver-grey ones vanish into the asphalt)
         colour = (int(rng.integers(10, 40) if rng.random() < 0.5 else rng.integers(190, 245)),) * 3
     if kind == 0:  # car or SUV

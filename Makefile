@@ -25,4 +25,4 @@ test: setup
 	$(BIN)/python -m pytest
 
 benchmark: setup
-	$(BIN)/python -m utils.run --mode full
+	$(BIN)/python -m utils.runner --mode full

@@ -6,6 +6,6 @@ The nbval kernels inherit this process's environment.
 """
 import os
 
-from utils.mode import MODE_VARIABLE
+from utils.core.mode import MODE_VARIABLE
 
 os.environ.setdefault(MODE_VARIABLE, "quick")

@@ -6,8 +6,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils.course import REPO_ROOT, existing_notebooks
-from utils.notebook_code import GRADED_MARKER
+from utils.core.paths import REPO_ROOT, existing_notebooks
+from utils.grading.notebook_cells import GRADED_MARKER
 
 MAX_BYTES = 2_000_000
 NOTEBOOKS = [pytest.param(path, id=Path(path).stem) for path in existing_notebooks()]
@@ -37,9 +37,10 @@ def test_notebook_is_valid_small_and_uses_the_python3_kernel(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS)
-def test_utils_is_imported_first(path):
+def test_tensorflow_is_started_quietly_first(path):
     first = code_cells(path)[0].source
-    assert first.splitlines()[0].startswith("import utils"), "import utils before TensorFlow (quiet start-up)"
+    assert first.splitlines()[0].startswith("import utils.quiet_tensorflow"), \
+        "import utils.quiet_tensorflow first: TensorFlow's start-up log would show in the first cell"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS)
@@ -53,7 +54,7 @@ def test_no_path_tweaks_and_no_mode_variable_in_notebooks(path):
 @pytest.mark.parametrize("path", NOTEBOOKS)
 def test_notebook_is_stored_executed(path):
     cells = code_cells(path)
-    assert all(cell.execution_count for cell in cells), "run the notebook (python -m utils.run --write) before committing"
+    assert all(cell.execution_count for cell in cells), "run the notebook (python -m utils.runner --write) before committing"
     assert not [output for cell in cells for output in cell.outputs if output.output_type == "error"]
 
 
@@ -72,7 +73,7 @@ def test_graded_cells_carry_nbgrader_metadata_and_solution_markers(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS)
 def test_each_graded_function_is_followed_by_its_public_test(path):
-    module = importlib.import_module(f"utils.public_tests.{Path(path).stem.lower()}")
+    module = importlib.import_module(f"utils.grading.public_tests.{Path(path).stem.lower()}")
     tested = set()
     for graded, test in graded_pairs(path):
         name = graded.metadata.nbgrader["grade_id"]

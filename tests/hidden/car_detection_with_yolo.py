@@ -2,8 +2,8 @@
 the public tests. Tensors are made afresh for each call (LazyCase)."""
 import numpy as np
 
-from utils.environment import import_tensorflow_quietly
-from utils.grading import Case, LazyCase
+from utils.core.environment import import_tensorflow_quietly
+from utils.grading.grader import Case, LazyCase
 
 tf = import_tensorflow_quietly()
 

@@ -1,7 +1,7 @@
 """Hidden cases for week1/Convolution_model_Step_by_Step.ipynb: other shapes and seeds than the public tests."""
 import numpy as np
 
-from utils.grading import Case
+from utils.grading.grader import Case
 
 
 def _random(seed, *shapes):

@@ -13,10 +13,10 @@ import io
 
 import numpy as np
 
-from utils.environment import import_tensorflow_quietly
-from utils.face_encoder import WEIGHTS_DIR
-from utils.grading import Case, LazyCase
-from utils.public_tests.face_recognition import Camera, at_distance, camera_in_place_of_img_to_encoding, unit
+from utils.core.environment import import_tensorflow_quietly
+from utils.models.face_encoder import WEIGHTS_DIR
+from utils.grading.grader import Case, LazyCase
+from utils.grading.public_tests.face_recognition import Camera, at_distance, camera_in_place_of_img_to_encoding, unit
 
 _REFERENCE = np.load(WEIGHTS_DIR / "dlib_reference.npz")
 # "barack_obama_1.jpg" -> its unit-length dlib encoding, and two made-up photos near Joe Biden's.

@@ -2,10 +2,10 @@
 
 Each call is built on ``keras.Input``s of the case's shapes; what is compared with the course's solution
 is the model it makes (layer by layer) and its output when every weight and the input are seeded
-(utils.public_tests.image_segmentation_unet).
+(utils.grading.public_tests.image_segmentation_unet).
 """
-from utils.grading import Case
-from utils.public_tests.image_segmentation_unet import conv_block_outcome, unet_outcome, upsampling_block_outcome
+from utils.grading.grader import Case
+from utils.grading.public_tests.image_segmentation_unet import conv_block_outcome, unet_outcome, upsampling_block_outcome
 
 CASES = {
     "conv_block": [Case((10, 14, 3), 5), Case((6, 8, 2), 4, 0.25, True),

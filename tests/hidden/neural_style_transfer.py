@@ -7,8 +7,8 @@ the costs it returned and whether the pixels stayed in [0, 1].
 """
 import numpy as np
 
-from utils.environment import import_tensorflow_quietly
-from utils.grading import Case, LazyCase
+from utils.core.environment import import_tensorflow_quietly
+from utils.grading.grader import Case, LazyCase
 
 tf = import_tensorflow_quietly()
 

@@ -4,8 +4,8 @@ depth, as in the public test) and by its predictions on seeded images, which als
 stuck in training mode."""
 import numpy as np
 
-from utils.grading import LazyCase, same_result
-from utils.public_tests.residual_networks import compare_architecture
+from utils.grading.grader import LazyCase, same_result
+from utils.grading.public_tests.residual_networks import compare_architecture
 
 
 def _block_case(shape, f, filters, seed, initializer, **options):
@@ -28,7 +28,7 @@ def _model_and_predictions(function, args, kwargs):
 
 
 def _same_model_and_predictions(actual, expected, where):
-    from utils.model_summary import summarize
+    from utils.grading.model_summary import summarize
 
     model, predictions = actual
     compare_architecture(model, summarize(expected[0]), name=where)

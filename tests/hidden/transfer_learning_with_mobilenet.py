@@ -6,8 +6,8 @@ their logits on fixed inputs, the trainable flags and the compiled settings.
 import keras
 import numpy as np
 
-from utils.grading import Case, LazyCase
-from utils.public_tests.transfer_learning_with_mobilenet import test_images, transfer_model
+from utils.grading.grader import Case, LazyCase
+from utils.grading.public_tests.transfer_learning_with_mobilenet import test_images, transfer_model
 
 
 def augmenter_on_input(function, args, kwargs):

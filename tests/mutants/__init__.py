@@ -6,8 +6,8 @@ the text ``old`` replaced by ``new``. A public test must fail on every one.
 import importlib
 from pathlib import Path
 
-from utils.course import REPO_ROOT
-from utils.notebook_code import graded_cells
+from utils.core.paths import REPO_ROOT
+from utils.grading.notebook_cells import graded_cells
 
 
 def module_name(notebook):

@@ -1,0 +1,103 @@
+"""The autograder: hidden cases pass on the solutions, fail on the student version and on the mutants,
+and a misbehaving learner notebook costs only the functions that misbehave."""
+import functools
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.mutants import mutant_source, mutants_of
+from utils.grading import autograde
+from utils.core.paths import REPO_ROOT, existing_notebooks
+from utils.grading.grader import Grader, hidden_tests
+from utils.grading.notebook_cells import graded_cells
+from utils.grading.release import student_cells, student_version
+
+STEP_BY_STEP = "week1/Convolution_model_Step_by_Step.ipynb"
+
+
+@functools.cache
+def grader(notebook):
+    return Grader(REPO_ROOT / notebook)
+
+
+def graded_functions():
+    return [pytest.param(notebook, name, id=f"{name}")
+            for notebook in existing_notebooks() for name in graded_cells(REPO_ROOT / notebook)]
+
+
+@pytest.mark.parametrize("notebook", existing_notebooks())
+def test_every_graded_function_has_hidden_cases_and_points(notebook):
+    names = set(graded_cells(REPO_ROOT / notebook))
+    assert set(hidden_tests(notebook).CASES) == names
+    points = autograde.points_of(REPO_ROOT / notebook)
+    assert set(points) == names and all(points[name] > 0 for name in names)
+
+
+@pytest.mark.parametrize("notebook, name", graded_functions())
+def test_hidden_cases_pass_on_the_solution_and_fail_on_the_student_version(notebook, name):
+    solution = graded_cells(REPO_ROOT / notebook)
+    assert grader(notebook).grade(name, solution) == (True, "")
+    passed, reason = grader(notebook).grade(name, {**solution, name: student_cells(REPO_ROOT / notebook)[name]})
+    assert not passed and "NotImplementedError" in reason
+
+
+def mutants():
+    return [pytest.param(notebook, name, old, new, id=f"{name}: {description}")
+            for notebook in existing_notebooks()
+            for name, variants in mutants_of(notebook).items() for description, old, new in variants]
+
+
+@pytest.mark.parametrize("notebook, name, old, new", mutants())
+def test_hidden_cases_fail_on_the_mutants(notebook, name, old, new):
+    cells = {**graded_cells(REPO_ROOT / notebook), name: mutant_source(notebook, name, old, new)}
+    passed, reason = grader(notebook).grade(name, cells)
+    assert not passed and reason
+
+
+MISBEHAVIOURS = {
+    # function: (what the learner's cell does, the reason the autograder must give)
+    "conv_single_step": (None, "NotImplementedError"),
+    "conv_forward": ("del np\n", "deletes or redefines np"),
+    "pool_forward": ('def pool_forward(A_prev, hparameters):\n    return A_prev\n', "signature changed"),
+    "conv_backward": ("def conv_backward(dZ, cache):\n    while True:\n        pass\n", "did not finish within"),
+    "create_mask_from_window": ('def create_mask_from_window(x):\n    print("x" * 3_000_000)\n    return x == x.max()\n',
+                                "printed 3,000,001 characters"),
+    "distribute_value": ("import os\nos._exit(3)\n", "kernel died"),
+    "pool_backward": ("numerical_gradient = None\n", "deletes or redefines numerical_gradient"),
+}
+
+
+def test_autograder_survives_a_misbehaving_notebook(tmp_path, monkeypatch):
+    notebook = student_version(nbformat.read(REPO_ROOT / STEP_BY_STEP, as_version=4))
+    solution = graded_cells(REPO_ROOT / STEP_BY_STEP)
+    for cell in notebook.cells:
+        name = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if name == "zero_pad":
+            cell.source = solution[name]
+        elif name in MISBEHAVIOURS and MISBEHAVIOURS[name][0]:
+            cell.source = f"# GRADED FUNCTION: {name}\n" + (
+                MISBEHAVIOURS[name][0] if name != "conv_forward" else MISBEHAVIOURS[name][0] + solution[name])
+    learner = tmp_path / "Convolution_model_Step_by_Step.ipynb"
+    nbformat.write(notebook, learner)
+
+    monkeypatch.chdir(REPO_ROOT)  # the course notebook given relative to here, as on the command line
+    rows = {row["name"]: row for row in autograde.autograde(learner, Path(STEP_BY_STEP), timeout=10,
+                                                            log=lambda line: None)}
+
+    assert rows["zero_pad"]["scored"] == rows["zero_pad"]["points"] == 1
+    for name, (_, reason) in MISBEHAVIOURS.items():
+        assert rows[name]["scored"] == 0 and reason in rows[name]["reason"], (name, rows[name])
+    table = autograde.score_table(list(rows.values()), 1.0)
+    assert "score 1/12" in table and "FAIL" in table
+
+
+def test_autograder_names_a_broken_or_foreign_notebook(tmp_path):
+    broken = tmp_path / "Convolution_model_Step_by_Step.ipynb"
+    broken.write_text('{"cells": [')
+    with pytest.raises(SystemExit, match="not a readable notebook"):
+        autograde.learner_cells(broken, ["zero_pad"])
+    with pytest.raises(SystemExit, match="not a course notebook name"):
+        autograde.course_notebook_for(tmp_path / "my_notes.ipynb")
+    with pytest.raises(SystemExit, match="week9.ipynb does not exist: pass --course-notebook"):
+        autograde.autograde(broken, tmp_path / "week9.ipynb")

@@ -1,0 +1,105 @@
+"""The course runner: fresh kernels, mode, metrics, failures, tables."""
+import json
+
+import nbformat
+import pytest
+
+from utils.runner import run
+from utils.core.paths import NOTEBOOKS
+
+
+def make_notebook(path, *sources):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_runs_in_the_requested_mode_and_collects_metrics(tmp_path):
+    path = make_notebook(tmp_path / "ok.ipynb", "import utils\nprint(utils.current_mode())",
+                         "utils.record_metric('answer', 42)")
+    lines = []
+    result = run.run_notebook(path, "quick", write=True, log=lines.append)
+    assert result["status"] == "pass" and result["error"] == ""
+    assert result["metrics"] == {"answer": 42.0}
+    assert result["mode"] == "quick" and result["notebook"] == str(path)
+    assert len(lines) == 2 and lines[0].startswith("  [  1/2]")
+    stored = nbformat.read(path, as_version=4)
+    assert stored.cells[0].outputs[0].text == "quick\n"
+
+
+def test_a_failing_cell_is_reported_and_the_notebook_left_alone(tmp_path):
+    path = make_notebook(tmp_path / "bad.ipynb", "x = 1", "raise ValueError('boom')", "print('never')")
+    before = path.read_text()
+    result = run.run_notebook(path, "full", write=True, log=lambda line: None)
+    assert result["status"] == "fail"
+    assert result["error"] == "ValueError: boom"
+    assert path.read_text() == before
+
+
+def result(notebook, status="pass", seconds=1.0, metrics=None, error=""):
+    return {"notebook": notebook, "mode": "full", "seconds": seconds, "status": status, "error": error,
+            "metrics": metrics or {}, "machine": "2 cores", "date": "2026-11-25"}
+
+
+def test_results_are_merged_and_tabled_in_course_order(tmp_path):
+    run.save_results([result(NOTEBOOKS[1], metrics={"test_accuracy": 0.9512})], "full", tmp_path)
+    merged = run.save_results([result(NOTEBOOKS[0], seconds=7.64),
+                               result(NOTEBOOKS[1], "fail", error="ValueError: boom")], "full", tmp_path)
+    assert len(merged) == 2
+    recorded = json.loads((tmp_path / "full.json").read_text())
+    assert recorded[NOTEBOOKS[1]]["status"] == "fail"
+    table = (tmp_path / "full.md").read_text().splitlines()
+    assert table[0] == "| Notebook | Mode | Time (s) | Result | Headline metrics |"
+    assert table[2] == f"| {NOTEBOOKS[0]} | full | 7.6 | pass |  |"
+    assert table[3] == f"| {NOTEBOOKS[1]} | full | 1.0 | FAIL: ValueError: boom |  |"
+    assert "Measured on: 2 cores (2026-11-25)" in table[-1]
+
+
+def test_metrics_are_formatted_to_four_significant_digits():
+    assert run.format_metrics({"test_accuracy": 0.95123, "speedup": 1090.4}) == "test_accuracy = 0.9512, speedup = 1090"
+
+
+def test_readme_table_and_course_map_times_are_updated(tmp_path):
+    step = {"notebook": "week1/Convolution_model_Step_by_Step.ipynb", "mode": "full", "seconds": 7.46,
+            "status": "pass", "error": "", "metrics": {}, "machine": "2 cores", "date": "2026-11-29"}
+    failed = dict(step, notebook="week3/Image_segmentation_Unet.ipynb", status="fail", error="boom")
+    readme = tmp_path / "README.md"
+    readme.write_text("# Course\n| Week | Notebook | Time |\n|---|---|---:|\n"
+                      "| 1 | [Step](week1/Convolution_model_Step_by_Step.ipynb) | camera \\| photo | 9 s |\n"
+                      "| 3 | [Unet](week3/Image_segmentation_Unet.ipynb) | 300 s |\n"
+                      f"{run.README_START}\nold table\n{run.README_END}\nrest\n")
+    run.update_readme([step, failed], readme)
+    text = readme.read_text()
+    assert "| 1 | [Step](week1/Convolution_model_Step_by_Step.ipynb) | camera \\| photo | 7 s |\n" in text
+    assert "| 3 | [Unet](week3/Image_segmentation_Unet.ipynb) | 300 s |\n" in text  # a failed run keeps the old time
+    assert text.endswith(f"{run.README_START}\n{run.markdown_table([step, failed])}{run.README_END}\nrest\n")
+    assert "| week3/Image_segmentation_Unet.ipynb | full | 7.5 | FAIL: boom |" in text
+    readme.write_text("# Course without markers\n")
+    with pytest.raises(SystemExit, match="lacks the markers"):
+        run.update_readme([step], readme)
+
+
+def test_notebooks_are_found_by_part_of_their_name():
+    assert run.resolve_notebooks(["step_by_step"]) == ["week1/Convolution_model_Step_by_Step.ipynb"]
+    assert run.resolve_notebooks(["week1", "Step"]) == ["week1/Convolution_model_Step_by_Step.ipynb",
+                                                        "week1/Convolution_model_Application.ipynb"]
+    with pytest.raises(SystemExit, match="'nothing-like-this' matches no course notebook"):
+        run.resolve_notebooks(["nothing-like-this"])
+
+
+def test_command_line_runs_a_notebook_and_writes_its_table(tmp_path, capsys):
+    exit_code = run.main(["Step_by_Step", "--mode", "quick", "--results", str(tmp_path)])
+    output = capsys.readouterr().out
+    assert exit_code == 0
+    assert "[1/1] week1/Convolution_model_Step_by_Step.ipynb (quick mode)" in output
+    assert "| week1/Convolution_model_Step_by_Step.ipynb | quick |" in output
+    recorded = json.loads((tmp_path / "quick.json").read_text())
+    metrics = recorded["week1/Convolution_model_Step_by_Step.ipynb"]["metrics"]
+    assert set(metrics) == {"im2col_speedup_vs_loops", "im2col_time_vs_tensorflow"}
+
+
+def test_readme_is_only_updated_from_full_mode(capsys):
+    with pytest.raises(SystemExit):
+        run.main(["--mode", "quick", "--update-readme"])
+    assert "--update-readme records full-mode results only" in capsys.readouterr().err

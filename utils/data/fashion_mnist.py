@@ -1,0 +1,45 @@
+"""Fashion-MNIST's 10,000 test photos, read from the committed original IDX files.
+
+Real 28x28 greyscale product photos from Zalando's catalogue (MIT), as Debian's
+``dataset-fashion-mnist`` package ships them; datasets/fashion_mnist/README.md
+gives the provenance and checksums.
+"""
+import gzip
+
+import numpy as np
+
+from utils.core.paths import DATASETS_DIR
+from utils.core.checksums import verify_sha256
+
+FOLDER = DATASETS_DIR / "fashion_mnist"
+IMAGES_FILE = FOLDER / "t10k-images-idx3-ubyte.gz"
+LABELS_FILE = FOLDER / "t10k-labels-idx1-ubyte.gz"
+SHA256 = {
+    IMAGES_FILE.name: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+    LABELS_FILE.name: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+}
+CLASS_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+               "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+_DTYPES = {0x08: np.uint8}
+
+
+def read_idx(path):
+    """The array stored in a gzipped IDX file (the MNIST format: magic, dimensions, then the data)."""
+    with gzip.open(path, "rb") as file:
+        data = file.read()
+    if len(data) < 4 or data[:2] != b"\0\0" or data[2] not in _DTYPES:
+        raise ValueError(f"{path} is not an unsigned-byte IDX file.")
+    rank = data[3]
+    shape = tuple(int(n) for n in np.frombuffer(data, ">u4", count=rank, offset=4))
+    values = np.frombuffer(data, _DTYPES[data[2]], offset=4 + 4 * rank)
+    if values.size != np.prod(shape):
+        raise ValueError(f"{path} holds {values.size} values, but its header announces shape {shape}.")
+    return values.reshape(shape)
+
+
+def load_fashion_mnist():
+    """``images`` (10000, 28, 28) uint8 and ``labels`` (10000,) uint8 in 0-9 (see ``CLASS_NAMES``)."""
+    fix = "Restore it with `git checkout -- datasets/fashion_mnist`."
+    images = read_idx(verify_sha256(IMAGES_FILE, SHA256[IMAGES_FILE.name], fix))
+    labels = read_idx(verify_sha256(LABELS_FILE, SHA256[LABELS_FILE.name], fix))
+    return images, labels

@@ -1,0 +1,72 @@
+"""Student versions of the course notebooks, made with nbgrader's own preprocessors.
+
+    python -m utils.grading.release                   # every notebook, into student/
+    python -m utils.grading.release Step_by_Step      # one (or a part of its path: week1, Unet, ...)
+
+In each graded cell, nbgrader's ClearSolutions replaces the code between
+``### BEGIN SOLUTION`` and ``### END SOLUTION`` with ``raise NotImplementedError()``;
+ClearOutput empties the outputs of the graded and test cells. Every other cell
+keeps its source and its teaching outputs. A student notebook that already
+exists is never overwritten: it may hold a learner's work.
+"""
+import argparse
+import copy
+import sys
+from pathlib import Path
+
+import nbformat
+from nbgrader.preprocessors import ClearOutput, ClearSolutions
+
+from utils.core.paths import REPO_ROOT
+from utils.grading.notebook_cells import graded_cells
+from utils.runner.run import resolve_notebooks
+
+STUDENT_DIR = REPO_ROOT / "student"
+
+
+def is_graded_or_test(cell):
+    metadata = cell.metadata.get("nbgrader", {})
+    return bool(metadata.get("solution") or metadata.get("grade"))
+
+
+def student_version(notebook):
+    """A copy of ``notebook`` (an nbformat notebook) with solutions and graded outputs cleared."""
+    notebook = copy.deepcopy(notebook)
+    notebook, resources = ClearSolutions().preprocess(notebook, {})
+    clear_output = ClearOutput()
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code" and is_graded_or_test(cell):
+            clear_output.preprocess_cell(cell, resources, index)
+    return notebook
+
+
+def student_cells(notebook_path):
+    """``{function name: source}`` of the graded cells as the student version has them."""
+    return graded_cells(student_version(nbformat.read(notebook_path, as_version=4)))
+
+
+def release(relative_path, student_dir=STUDENT_DIR, log=print):
+    """Write the student version of one course notebook; return its path, or None if it already exists."""
+    target = Path(student_dir) / relative_path
+    if target.exists():
+        log(f"kept     {target} (it exists and may hold your work; delete or rename it to get a fresh copy)")
+        return None
+    notebook = nbformat.read(REPO_ROOT / relative_path, as_version=4)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(student_version(notebook), target)
+    log(f"written  {target}")
+    return target
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m utils.grading.release", description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", help="notebook paths or parts of their names (default: all)")
+    parser.add_argument("--to", type=Path, default=STUDENT_DIR, help=f"target folder (default: {STUDENT_DIR})")
+    args = parser.parse_args(argv)
+    for relative in resolve_notebooks(args.notebooks):
+        release(relative, args.to)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,5 +1,6 @@
 """Every course notebook follows the conventions of CONTRIBUTING.md."""
 import importlib
+import io
 import re
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import nbformat
 import pytest
 
 from utils.core.paths import REPO_ROOT, existing_notebooks
-from utils.grading.notebook_cells import GRADED_MARKER
+from utils.grading.notebook_cells import graded_and_test_cells
 
 MAX_BYTES = 2_000_000
 NOTEBOOKS = [pytest.param(path, id=Path(path).stem) for path in existing_notebooks()]
@@ -18,10 +19,6 @@ def code_cells(path):
     return [cell for cell in notebook.cells if cell.cell_type == "code"]
 
 
-def graded_pairs(path):
-    """(graded cell, the code cell after it) for every graded cell."""
-    cells = code_cells(path)
-    return [(cell, cells[i + 1]) for i, cell in enumerate(cells) if cell.source.startswith(GRADED_MARKER)]
 
 
 def test_all_week1_notebooks_exist():
@@ -60,10 +57,9 @@ def test_notebook_is_stored_executed(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS)
 def test_graded_cells_carry_nbgrader_metadata_and_solution_markers(path):
-    pairs = graded_pairs(path)
-    assert pairs, "a course notebook has graded functions"
-    for graded, _ in pairs:
-        name = graded.source.split("\n", 1)[0][len(GRADED_MARKER):].strip()
+    graded_functions = graded_and_test_cells(REPO_ROOT / path)
+    assert graded_functions, "a course notebook has graded functions"
+    for name, graded, _ in graded_functions:
         assert re.search(rf"^def {name}\(", graded.source, re.MULTILINE), f"the cell defines {name}()"
         assert graded.metadata.nbgrader == {"grade": False, "grade_id": name, "locked": False,
                                             "schema_version": 3, "solution": True, "task": False}
@@ -75,9 +71,8 @@ def test_graded_cells_carry_nbgrader_metadata_and_solution_markers(path):
 def test_each_graded_function_is_followed_by_its_public_test(path):
     module = importlib.import_module(f"utils.grading.public_tests.{Path(path).stem.lower()}")
     tested = set()
-    for graded, test in graded_pairs(path):
-        name = graded.metadata.nbgrader["grade_id"]
-        assert test.source.startswith(f"public_tests.{name}_test("), f"the cell after {name} runs its public test"
+    for name, _, test in graded_and_test_cells(REPO_ROOT / path):
+        assert test is not None and test.source.startswith(f"public_tests.{name}_test("), f"the cell after {name} runs its public test"
         assert callable(getattr(module, f"{name}_test"))
         assert test.metadata.nbgrader["grade"] is True and test.metadata.nbgrader["grade_id"] == f"{name}_test"
         assert test.metadata.nbgrader["points"] > 0
@@ -86,3 +81,16 @@ def test_each_graded_function_is_followed_by_its_public_test(path):
         tested.add(f"{name}_test")
     public = {name for name in dir(module) if name.endswith("_test") and callable(getattr(module, name))}
     assert public == tested, "every public test is run by its notebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_notebook_is_stored_in_normal_form(path):
+    """As nbformat writes it (what the course runner stores), with only the metadata the course uses."""
+    text = (REPO_ROOT / path).read_text(encoding="utf-8")
+    notebook = nbformat.reads(text, as_version=4)
+    normal = io.StringIO()
+    nbformat.write(notebook, normal)
+    assert text == normal.getvalue(), f"rewrite it in normal form: nbformat.write(nbformat.read(path, 4), path)"
+    assert set(notebook.metadata) <= {"kernelspec", "language_info"}
+    extra = {key for cell in notebook.cells for key in cell.metadata} - {"nbgrader", "tags"}
+    assert not extra, f"cell metadata the course does not use (editor state?): {sorted(extra)}"

@@ -1,6 +1,7 @@
 """The autograder: hidden cases pass on the solutions, fail on the student version and on the mutants,
 and a misbehaving learner notebook costs only the functions that misbehave."""
 import functools
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -10,6 +11,8 @@ from tests.mutants import mutant_source, mutants_of
 from utils.grading import autograde
 from utils.core.paths import REPO_ROOT, existing_notebooks
 from utils.grading.grader import Grader, hidden_tests
+from utils.core.errors import CourseError
+from utils.grading import notebook_cells
 from utils.grading.notebook_cells import graded_cells
 from utils.grading.release import student_cells, student_version
 
@@ -30,7 +33,7 @@ def graded_functions():
 def test_every_graded_function_has_hidden_cases_and_points(notebook):
     names = set(graded_cells(REPO_ROOT / notebook))
     assert set(hidden_tests(notebook).CASES) == names
-    points = autograde.points_of(REPO_ROOT / notebook)
+    points = notebook_cells.points(REPO_ROOT / notebook)
     assert set(points) == names and all(points[name] > 0 for name in names)
 
 
@@ -82,8 +85,12 @@ def test_autograder_survives_a_misbehaving_notebook(tmp_path, monkeypatch):
     nbformat.write(notebook, learner)
 
     monkeypatch.chdir(REPO_ROOT)  # the course notebook given relative to here, as on the command line
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     rows = {row["name"]: row for row in autograde.autograde(learner, Path(STEP_BY_STEP), timeout=10,
                                                             log=lambda line: None)}
+    assert list(scratch.iterdir()) == [], "the learner's sources are not left behind"
 
     assert rows["zero_pad"]["scored"] == rows["zero_pad"]["points"] == 1
     for name, (_, reason) in MISBEHAVIOURS.items():
@@ -95,9 +102,16 @@ def test_autograder_survives_a_misbehaving_notebook(tmp_path, monkeypatch):
 def test_autograder_names_a_broken_or_foreign_notebook(tmp_path):
     broken = tmp_path / "Convolution_model_Step_by_Step.ipynb"
     broken.write_text('{"cells": [')
-    with pytest.raises(SystemExit, match="not a readable notebook"):
-        autograde.learner_cells(broken, ["zero_pad"])
-    with pytest.raises(SystemExit, match="not a course notebook name"):
+    with pytest.raises(CourseError, match="not a readable notebook"):
+        notebook_cells.learner_cells(broken, ["zero_pad"])
+    with pytest.raises(CourseError, match="not a course notebook name"):
         autograde.course_notebook_for(tmp_path / "my_notes.ipynb")
-    with pytest.raises(SystemExit, match="week9.ipynb does not exist: pass --course-notebook"):
+    with pytest.raises(CourseError, match="week9.ipynb does not exist: pass --course-notebook"):
         autograde.autograde(broken, tmp_path / "week9.ipynb")
+    with pytest.raises(CourseError, match="my_notes.ipynb does not exist"):
+        notebook_cells.learner_cells(tmp_path / "my_notes.ipynb", ["zero_pad"])
+
+
+def test_command_line_errors_are_messages_not_tracebacks(tmp_path, capsys):
+    assert autograde.main([str(tmp_path / "my_notes.ipynb")]) == 2
+    assert "python -m utils.grading.autograde: " in capsys.readouterr().err

@@ -5,7 +5,8 @@ import nbformat
 import pytest
 
 from utils.runner import run
-from utils.core.paths import NOTEBOOKS
+from utils.core.errors import CourseError
+from utils.core.paths import NOTEBOOKS, resolve_notebooks
 
 
 def make_notebook(path, *sources):
@@ -76,16 +77,24 @@ def test_readme_table_and_course_map_times_are_updated(tmp_path):
     assert text.endswith(f"{run.README_START}\n{run.markdown_table([step, failed])}{run.README_END}\nrest\n")
     assert "| week3/Image_segmentation_Unet.ipynb | full | 7.5 | FAIL: boom |" in text
     readme.write_text("# Course without markers\n")
-    with pytest.raises(SystemExit, match="lacks the markers"):
+    with pytest.raises(CourseError, match="lacks the markers"):
         run.update_readme([step], readme)
 
 
-def test_notebooks_are_found_by_part_of_their_name():
-    assert run.resolve_notebooks(["step_by_step"]) == ["week1/Convolution_model_Step_by_Step.ipynb"]
-    assert run.resolve_notebooks(["week1", "Step"]) == ["week1/Convolution_model_Step_by_Step.ipynb",
-                                                        "week1/Convolution_model_Application.ipynb"]
-    with pytest.raises(SystemExit, match="'nothing-like-this' matches no course notebook"):
-        run.resolve_notebooks(["nothing-like-this"])
+def test_notebooks_are_found_by_part_of_their_name(tmp_path):
+    assert resolve_notebooks(["step_by_step"]) == ["week1/Convolution_model_Step_by_Step.ipynb"]
+    assert resolve_notebooks(["week1", "Step"]) == ["week1/Convolution_model_Step_by_Step.ipynb",
+                                                    "week1/Convolution_model_Application.ipynb"]
+    with pytest.raises(CourseError, match="'nothing-like-this' matches no course notebook"):
+        resolve_notebooks(["nothing-like-this"])
+    outside = make_notebook(tmp_path / "mine.ipynb", "x = 1")
+    with pytest.raises(CourseError, match="mine.ipynb is outside the course repository"):
+        resolve_notebooks([str(outside)])
+
+
+def test_command_line_errors_are_messages_not_tracebacks(capsys):
+    assert run.main(["nothing-like-this"]) == 2
+    assert "python -m utils.runner: 'nothing-like-this' matches no course notebook" in capsys.readouterr().err
 
 
 def test_command_line_runs_a_notebook_and_writes_its_table(tmp_path, capsys):

@@ -1,6 +1,8 @@
 """Where the course's files are: the repository root, its notebooks and datasets."""
 from pathlib import Path
 
+from utils.core.errors import CourseError
+
 # utils is installed in editable mode, so this file stays inside the repository.
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATASETS_DIR = REPO_ROOT / "datasets"
@@ -18,6 +20,31 @@ NOTEBOOKS = (
 )
 
 
-def existing_notebooks():
+def existing_notebooks() -> list[str]:
     """The course notebooks written so far, in teaching order."""
     return [path for path in NOTEBOOKS if (REPO_ROOT / path).exists()]
+
+
+def resolve_notebooks(names: list[str]) -> list[str]:
+    """Course notebook paths for ``names``: paths, or parts of notebook paths ("week1", "Unet"); all if none.
+
+    Raises CourseError for a name that matches no written course notebook, or a path outside the repository.
+    """
+    if not names:
+        return existing_notebooks()
+    chosen = []
+    for name in names:
+        as_path = Path(name).resolve()
+        if as_path.is_file():
+            if not as_path.is_relative_to(REPO_ROOT):
+                raise CourseError(f"{name} is outside the course repository {REPO_ROOT}")
+            chosen.append(as_path.relative_to(REPO_ROOT).as_posix())
+            continue
+        matches = [path for path in NOTEBOOKS if name.lower() in path.lower()]
+        if not matches:
+            raise CourseError(f"{name!r} matches no course notebook; choose from:\n  " + "\n  ".join(NOTEBOOKS))
+        written = [path for path in matches if (REPO_ROOT / path).exists()]
+        if not written:
+            raise CourseError(f"{', '.join(matches)}: not written yet")
+        chosen += [path for path in written if path not in chosen]
+    return chosen

@@ -20,65 +20,33 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import nbformat
-
+from utils.core.errors import CourseError
+from utils.core.kernels import CurrentEnvironmentKernelManager
 from utils.core.paths import NOTEBOOKS, REPO_ROOT
-from utils.grading.notebook_cells import GRADED_MARKER, graded_cells
-from utils.runner.run import CurrentEnvironmentKernelManager
+from utils.grading import notebook_cells
 
 SETUP_TIMEOUT = 300
 OUTPUT_LIMIT = 20_000  # characters of kernel output kept for a message
 
 
-def course_notebook_for(learner_path):
-    """The course notebook with the same file name as ``learner_path``."""
+def course_notebook_for(learner_path: str | Path) -> Path:
+    """The course notebook with the same file name as ``learner_path``; CourseError if there is none."""
     matches = [path for path in NOTEBOOKS if Path(path).name == Path(learner_path).name]
     if not matches:
         names = "\n  ".join(Path(path).name for path in NOTEBOOKS)
-        raise SystemExit(f"{learner_path}: not a course notebook name; pass --course-notebook, or use one of:\n  "
-                         + names)
+        raise CourseError(f"{learner_path}: not a course notebook name; pass --course-notebook, or use one of:\n  "
+                          + names)
     return REPO_ROOT / matches[0]
-
-
-def learner_cells(learner_path, names):
-    """``{name: source}`` of the learner's graded cells."""
-    try:
-        notebook = nbformat.read(learner_path, as_version=4)
-    except FileNotFoundError:
-        raise SystemExit(f"{learner_path} does not exist.") from None
-    except Exception as error:  # nbformat raises several kinds on broken JSON
-        raise SystemExit(f"{learner_path} is not a readable notebook ({type(error).__name__}: {error}). "
-                         "Restore it from a checkpoint (File > Revert) or a fresh student copy.") from None
-    sources = {}
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        first_line = cell.source.split("\n", 1)[0].strip()
-        header = first_line[len(GRADED_MARKER):].strip() if first_line.startswith(GRADED_MARKER) else None
-        for name in (grade_id, header):
-            if name in names and name not in sources:
-                sources[name] = cell.source
-    return sources
-
-
-def points_of(course_path):
-    """``{function name: points}`` from the nbgrader metadata of the course notebook's test cells."""
-    notebook = nbformat.read(course_path, as_version=4)
-    points = {}
-    for cell in notebook.cells:
-        metadata = cell.metadata.get("nbgrader", {})
-        if metadata.get("grade") and metadata.get("grade_id", "").endswith("_test"):
-            points[metadata["grade_id"][: -len("_test")]] = metadata.get("points", 0)
-    return points
 
 
 class Kernel:
     """A kernel that runs code with a time limit, and is restarted when it hangs or dies."""
 
-    def __init__(self, cwd):
+    def __init__(self, cwd: Path) -> None:
         environment = dict(os.environ, CNN_COURSE_MODE="quick")
         self.manager = CurrentEnvironmentKernelManager()
         # The kernel's own stdout/stderr carry only start-up warnings; results come over its channels.
@@ -88,7 +56,7 @@ class Kernel:
         self.client.start_channels()
         self.client.wait_for_ready(timeout=120)
 
-    def run(self, code, timeout):
+    def run(self, code: str, timeout: float) -> tuple[str, str]:
         """``(status, output)``: status is "ok", "error", "timeout" or "dead"."""
         message_id = self.client.execute(code, store_history=False)
         deadline = time.monotonic() + timeout
@@ -114,7 +82,7 @@ class Kernel:
             elif kind == "status" and content["execution_state"] == "idle":
                 return status, "".join(output)
 
-    def _interrupt(self):
+    def _interrupt(self) -> str:
         """Interrupt a cell that ran out of time; restart the kernel if it does not stop."""
         self.manager.interrupt_kernel()
         probe = self.client.execute("pass", store_history=False)
@@ -129,31 +97,46 @@ class Kernel:
         self.restart()
         return "timeout"
 
-    def restart(self):
+    def restart(self) -> None:
         self.manager.restart_kernel(now=True)
         self.client.wait_for_ready(timeout=120)
 
-    def shutdown(self):
+    def shutdown(self) -> None:
         self.client.stop_channels()
         self.manager.shutdown_kernel(now=True)
 
 
-def autograde(learner_path, course_path=None, timeout=60, log=print):
-    """Grade every graded function; return rows ``{name, points, scored, reason}``."""
+Row = dict[str, Any]  # one graded function: name, points, scored, reason
+
+
+def autograde(learner_path: str | Path, course_path: str | Path | None = None, timeout: int = 60,
+              log: Callable[[str], None] = print) -> list[Row]:
+    """Grade every graded function; return rows ``{name, points, scored, reason}``.
+
+    A learner's notebook or a course notebook that is missing or unreadable raises CourseError.
+    """
     # Absolute: the grading kernel runs in the course notebook's folder, not in ours.
     course_path = Path(course_path).resolve() if course_path else course_notebook_for(learner_path)
     if not course_path.is_file():
-        raise SystemExit(f"{course_path} does not exist: pass --course-notebook the course's notebook, "
-                         "e.g. week1/Convolution_model_Step_by_Step.ipynb")
-    names = list(graded_cells(course_path))
-    points = points_of(course_path)
-    sources = learner_cells(learner_path, names)
-    scratch = Path(tempfile.mkdtemp(prefix="autograde-"))
-    sources_file, result_file = scratch / "sources.json", scratch / "result.json"
-    sources_file.write_text(json.dumps(sources))
+        raise CourseError(f"{course_path} does not exist: pass --course-notebook the course's notebook, "
+                          "e.g. week1/Convolution_model_Step_by_Step.ipynb")
+    names = list(notebook_cells.graded_cells(course_path))
+    points = notebook_cells.points(course_path)
+    sources = notebook_cells.learner_cells(learner_path, names)
+    with tempfile.TemporaryDirectory(prefix="autograde-") as scratch:
+        sources_file, result_file = Path(scratch) / "sources.json", Path(scratch) / "result.json"
+        sources_file.write_text(json.dumps(sources))
+        return [{"name": name, "points": points.get(name, 0), "scored": points.get(name, 0) if passed else 0,
+                 "reason": reason}
+                for name, passed, reason in _grade_in_kernel(course_path, names, sources_file, result_file,
+                                                             timeout, log)]
+
+
+def _grade_in_kernel(course_path, names, sources_file, result_file, timeout, log):
+    """``(name, passed, reason)`` for each function, graded one at a time in a fresh kernel."""
     setup = f"from utils.grading.grader import Grader\n_grader = Grader({str(course_path)!r})"
     kernel = Kernel(course_path.parent)
-    rows = []
+    results = []
     try:
         status, output = kernel.run(setup, SETUP_TIMEOUT)
         if status != "ok":
@@ -174,14 +157,13 @@ def autograde(learner_path, course_path=None, timeout=60, log=print):
                     if status == "dead":
                         kernel.restart()
                     kernel.run(setup, SETUP_TIMEOUT)
-            rows.append({"name": name, "points": points.get(name, 0),
-                         "scored": points.get(name, 0) if result["passed"] else 0, "reason": result["reason"]})
+            results.append((name, result["passed"], result["reason"]))
     finally:
         kernel.shutdown()
-    return rows
+    return results
 
 
-def score_table(rows, seconds):
+def score_table(rows: list[Row], seconds: float) -> str:
     width = max(len("function"), *(len(row["name"]) for row in rows))
     lines = [f"{'function':<{width}}  points  result  reason"]
     for row in rows:
@@ -192,14 +174,18 @@ def score_table(rows, seconds):
     return "\n".join(lines)
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m utils.grading.autograde", description=__doc__.split("\n\n")[0])
     parser.add_argument("notebook", type=Path, help="the learner's notebook")
     parser.add_argument("--course-notebook", type=Path, help="the course notebook it answers (default: by name)")
     parser.add_argument("--timeout", type=int, default=60, help="seconds allowed per graded function")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    rows = autograde(args.notebook, args.course_notebook, args.timeout, log=lambda line: print(line, flush=True))
+    try:
+        rows = autograde(args.notebook, args.course_notebook, args.timeout, log=lambda line: print(line, flush=True))
+    except CourseError as error:
+        print(f"{parser.prog}: {error}", file=sys.stderr)
+        return 2
     print(score_table(rows, time.perf_counter() - start))
     return 0 if all(row["scored"] == row["points"] for row in rows) else 1
 

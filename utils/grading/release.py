@@ -12,24 +12,21 @@ exists is never overwritten: it may hold a learner's work.
 import argparse
 import copy
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
+from nbformat import NotebookNode
 from nbgrader.preprocessors import ClearOutput, ClearSolutions
 
-from utils.core.paths import REPO_ROOT
-from utils.grading.notebook_cells import graded_cells
-from utils.runner.run import resolve_notebooks
+from utils.core.errors import CourseError
+from utils.core.paths import REPO_ROOT, resolve_notebooks
+from utils.grading.notebook_cells import Notebook, graded_cells, is_graded_or_test, read_notebook
 
 STUDENT_DIR = REPO_ROOT / "student"
 
 
-def is_graded_or_test(cell):
-    metadata = cell.metadata.get("nbgrader", {})
-    return bool(metadata.get("solution") or metadata.get("grade"))
-
-
-def student_version(notebook):
+def student_version(notebook: NotebookNode) -> NotebookNode:
     """A copy of ``notebook`` (an nbformat notebook) with solutions and graded outputs cleared."""
     notebook = copy.deepcopy(notebook)
     notebook, resources = ClearSolutions().preprocess(notebook, {})
@@ -40,31 +37,35 @@ def student_version(notebook):
     return notebook
 
 
-def student_cells(notebook_path):
+def student_cells(notebook: Notebook) -> dict[str, str]:
     """``{function name: source}`` of the graded cells as the student version has them."""
-    return graded_cells(student_version(nbformat.read(notebook_path, as_version=4)))
+    return graded_cells(student_version(read_notebook(notebook)))
 
 
-def release(relative_path, student_dir=STUDENT_DIR, log=print):
+def release(relative_path: str, student_dir: Path = STUDENT_DIR, log: Callable[[str], None] = print) -> Path | None:
     """Write the student version of one course notebook; return its path, or None if it already exists."""
     target = Path(student_dir) / relative_path
     if target.exists():
         log(f"kept     {target} (it exists and may hold your work; delete or rename it to get a fresh copy)")
         return None
-    notebook = nbformat.read(REPO_ROOT / relative_path, as_version=4)
+    notebook = read_notebook(REPO_ROOT / relative_path)
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(student_version(notebook), target)
     log(f"written  {target}")
     return target
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m utils.grading.release", description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="notebook paths or parts of their names (default: all)")
     parser.add_argument("--to", type=Path, default=STUDENT_DIR, help=f"target folder (default: {STUDENT_DIR})")
     args = parser.parse_args(argv)
-    for relative in resolve_notebooks(args.notebooks):
-        release(relative, args.to)
+    try:
+        for relative in resolve_notebooks(args.notebooks):
+            release(relative, args.to)
+    except CourseError as error:
+        print(f"{parser.prog}: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -17,17 +17,19 @@ import platform
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import nbformat
-from jupyter_client.kernelspec import KernelSpec
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from utils.core.paths import NOTEBOOKS, REPO_ROOT, existing_notebooks
+from utils.core.errors import CourseError
+from utils.core.kernels import CurrentEnvironmentKernelManager
+from utils.core.paths import NOTEBOOKS, REPO_ROOT, resolve_notebooks
 from utils.runner.record import METRICS_FILE_VARIABLE, read_metrics
 from utils.core.mode import MODE_VARIABLE, MODES
 
@@ -36,42 +38,12 @@ README = REPO_ROOT / "README.md"
 README_START = "<!-- course-runner:full:start -->"
 README_END = "<!-- course-runner:full:end -->"
 MAX_NOTEBOOK_BYTES = 2_000_000
-
-
-class CurrentEnvironmentKernelManager(KernelManager):
-    """Starts the kernel with this very Python, whatever kernels Jupyter knows about."""
-
-    @property
-    def kernel_spec(self):
-        return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                          display_name="Python 3", language="python")
-
-
-def resolve_notebooks(names):
-    """Course notebook paths for ``names``: paths, or parts of notebook paths ("week1", "Unet")."""
-    if not names:
-        return existing_notebooks()
-    chosen = []
-    for name in names:
-        as_path = Path(name).resolve()
-        if as_path.is_file():
-            try:
-                chosen.append(as_path.relative_to(REPO_ROOT).as_posix())
-            except ValueError:
-                raise SystemExit(f"{name} is outside the course repository {REPO_ROOT}") from None
-            continue
-        matches = [path for path in NOTEBOOKS if name.lower() in path.lower()]
-        if not matches:
-            raise SystemExit(f"{name!r} matches no course notebook; choose from:\n  " + "\n  ".join(NOTEBOOKS))
-        written = [path for path in matches if (REPO_ROOT / path).exists()]
-        if not written:
-            raise SystemExit(f"{', '.join(matches)}: not written yet")
-        chosen += [path for path in written if path not in chosen]
-    return chosen
+# One notebook's run: notebook, mode, seconds, status (pass or fail), error, metrics, machine, date.
+Result = dict[str, Any]
 
 
 @contextmanager
-def _environment(**variables):
+def _environment(**variables: str) -> Iterator[None]:
     saved = {name: os.environ.get(name) for name in variables}
     os.environ.update(variables)
     try:
@@ -84,7 +56,8 @@ def _environment(**variables):
                 os.environ[name] = value
 
 
-def run_notebook(path, mode, timeout=1800, write=False, log=print):
+def run_notebook(path: str | Path, mode: str, timeout: int = 1800, write: bool = False,
+                 log: Callable[[str], None] = print) -> Result:
     """Execute one notebook in a fresh kernel; return its result as a dict."""
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
@@ -125,13 +98,13 @@ def run_notebook(path, mode, timeout=1800, write=False, log=print):
             "metrics": metrics, "machine": machine_description(), "date": date.today().isoformat()}
 
 
-def _label(path):
+def _label(path: Path) -> str:
     """A notebook's path relative to the repository (absolute if it lies elsewhere)."""
     path = path.resolve()
     return path.relative_to(REPO_ROOT).as_posix() if path.is_relative_to(REPO_ROOT) else str(path)
 
 
-def machine_description():
+def machine_description() -> str:
     cpu = platform.processor() or platform.machine()
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
@@ -142,11 +115,11 @@ def machine_description():
             f"TensorFlow {importlib.metadata.version('tensorflow')}")
 
 
-def format_metrics(metrics):
+def format_metrics(metrics: dict[str, float]) -> str:
     return ", ".join(f"{name} = {value:.4g}" for name, value in metrics.items())
 
 
-def markdown_table(results):
+def markdown_table(results: list[Result]) -> str:
     """A Markdown table of results, in course order."""
     order = {path: i for i, path in enumerate(NOTEBOOKS)}
     lines = ["| Notebook | Mode | Time (s) | Result | Headline metrics |", "|---|---|---:|---|---|"]
@@ -158,7 +131,7 @@ def markdown_table(results):
     return "\n".join(lines) + "\n\nMeasured on: " + "; ".join(machines) + "\n"
 
 
-def save_results(results, mode, results_dir=RESULTS_DIR):
+def save_results(results: list[Result], mode: str, results_dir: Path = RESULTS_DIR) -> list[Result]:
     """Merge ``results`` into results_dir/<mode>.json; rewrite <mode>.md; return all results."""
     results_dir = Path(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -171,12 +144,12 @@ def save_results(results, mode, results_dir=RESULTS_DIR):
     return all_results
 
 
-def update_readme(results, readme=README):
+def update_readme(results: list[Result], readme: Path = README) -> None:
     """Put the results' table between the README's markers, and each passing notebook's time, rounded, in the
     last cell of its course-map row (the row that links to it)."""
     text = readme.read_text()
     if README_START not in text or README_END not in text:
-        raise SystemExit(f"{readme} lacks the markers {README_START} and {README_END}")
+        raise CourseError(f"{readme} lacks the markers {README_START} and {README_END}")
     times = {f"]({r['notebook']})": f"{r['seconds']:.0f} s" for r in results if r["status"] == "pass"}
     lines = text.split("\n")
     for i, line in enumerate(lines):
@@ -188,7 +161,7 @@ def update_readme(results, readme=README):
     readme.write_text(f"{head}{README_START}\n{markdown_table(results)}{README_END}{tail}")
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m utils.runner", description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="notebook paths or parts of their names (default: all)")
     parser.add_argument("--mode", choices=MODES, default="full", help="full (default) or quick")
@@ -200,9 +173,18 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.update_readme and args.mode != "full":
         parser.error("--update-readme records full-mode results only")
+    try:
+        return run_course(args)
+    except CourseError as error:
+        print(f"{parser.prog}: {error}", file=sys.stderr)
+        return 2
+
+
+def run_course(args: argparse.Namespace) -> int:
+    """Run the notebooks ``args`` names; print and save their table; 0 if all passed, else 1."""
     paths = resolve_notebooks(args.notebooks)
     if not paths:
-        raise SystemExit("no course notebooks found")
+        raise CourseError("no course notebooks found")
     results = []
     for number, relative in enumerate(paths, 1):
         print(f"[{number}/{len(paths)}] {relative} ({args.mode} mode)", flush=True)

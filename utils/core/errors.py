@@ -1,0 +1,12 @@
+"""Errors that a learner or an instructor can act on: each message names the file or input and the fix.
+
+Library functions raise them; only a command's ``main()`` turns one into a message and an exit status.
+"""
+
+
+class CourseError(Exception):
+    """A problem the user can fix: a missing or changed file, a name that matches no notebook, ..."""
+
+
+class DatasetError(CourseError):
+    """A dataset file is missing, truncated, corrupt or not in the expected layout."""

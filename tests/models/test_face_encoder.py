@@ -98,28 +98,27 @@ def test_similarity_transform_recovers_a_known_transform():
 
 
 @pytest.fixture
-def weights_copy(tmp_path, monkeypatch):
-    """Point the loader at copies of the weights, so that a test can damage them."""
-    for name in ("WEIGHTS_FILE", "MANIFEST_FILE"):
-        copy = tmp_path / getattr(face_encoder, name).name
-        shutil.copyfile(getattr(face_encoder, name), copy)
-        monkeypatch.setattr(face_encoder, name, copy)
-    return tmp_path / face_encoder.WEIGHTS_FILE.name
+def weights_copy(tmp_path):
+    """Copies of the weights file and its manifest, for a test to damage: ``(weights, manifest)``."""
+    copies = tuple(tmp_path / path.name for path in (face_encoder.WEIGHTS_FILE, face_encoder.MANIFEST_FILE))
+    for path, copy in zip((face_encoder.WEIGHTS_FILE, face_encoder.MANIFEST_FILE), copies):
+        shutil.copyfile(path, copy)
+    return copies
 
 
 def test_missing_weights_name_the_file_and_the_fix(weights_copy):
-    weights_copy.unlink()
+    weights_copy[0].unlink()
     with pytest.raises(FileNotFoundError, match=r"face_recognition_model\.bin is missing\. Restore it with "
                                                 r"`git checkout -- datasets/face_encoder/"):
-        face_encoder.load_face_encoder()
+        face_encoder.load_face_encoder(*weights_copy)
 
 
 def test_truncated_weights_name_the_file_and_the_fix(weights_copy):
-    weights_copy.write_bytes(weights_copy.read_bytes()[:1000])
-    with pytest.raises(ValueError, match=r"face_recognition_model\.bin is not the expected file \(truncated, changed, "
-                                         r"or a Git LFS pointer\): its sha256 is [0-9a-f]{64}.*"
-                                         r"utils\.derive\.convert_face_encoder weights"):
-        face_encoder.load_face_encoder()
+    weights_copy[1].write_bytes(weights_copy[1].read_bytes()[:1000])
+    with pytest.raises(ValueError, match=r"face_recognition_model-weights_manifest\.json is not the expected file "
+                                         r"\(truncated, changed, or a Git LFS pointer\): its sha256 is [0-9a-f]{64}.*"
+                                         r"derive it again as datasets/face_encoder/README\.md describes"):
+        face_encoder.load_face_encoder(*weights_copy)
 
 
 def test_weights_that_do_not_fit_are_rejected():

@@ -13,6 +13,7 @@ import pytest
 
 from utils.derive import convert_mobilenet_v2 as convert
 from utils.models import mobilenet_v2
+from utils.core.checksums import recorded_checksums
 from utils.core.paths import DATASETS_DIR
 from utils.data.images import photo_batch
 from utils.models.mobilenet_v2 import MobileNetV2, decode_predictions, preprocess_input
@@ -278,15 +279,16 @@ def test_preprocess_input_on_numpy_tensors_and_keras_tensors():
     np.testing.assert_allclose(model(pixels.astype(np.float32)).numpy(), expected, rtol=1e-6)
 
 
-def test_missing_or_corrupt_weights_give_a_clear_error(tmp_path, monkeypatch):
-    missing = tmp_path / mobilenet_v2.WEIGHTS_FILE.name
-    monkeypatch.setattr(mobilenet_v2, "WEIGHTS_FILE", missing)
-    with pytest.raises(FileNotFoundError, match=r"mobilenet_v2_imagenet.weights.h5 is missing.*git checkout -- "
-                                                r"datasets/mobilenet_v2/.*python -m utils.derive.convert_mobilenet_v2"):
-        MobileNetV2()
-    shutil.copyfile(DATASETS_DIR / "mobilenet_v2" / missing.name, missing)
-    with open(missing, "r+b") as file:
-        file.truncate(missing.stat().st_size // 2)
+def test_missing_or_corrupt_weights_give_a_clear_error(monkeypatch):
+    records = recorded_checksums()
+    # a changed file: its bytes no longer have the recorded sum
+    monkeypatch.setitem(records, "mobilenet_v2/mobilenet_v2_imagenet.weights.h5", "0" * 64)
     with pytest.raises(ValueError, match=r"mobilenet_v2_imagenet.weights.h5 is not the expected file.*"
-                                         r"python -m utils.derive.convert_mobilenet_v2"):
+                                         r"git checkout -- datasets/mobilenet_v2/mobilenet_v2_imagenet.weights.h5.*"
+                                         r"datasets/mobilenet_v2/README.md describes"):
         MobileNetV2(include_top=False)
+    monkeypatch.setitem(records, "mobilenet_v2/gone.weights.h5", "0" * 64)
+    monkeypatch.setattr(mobilenet_v2, "WEIGHTS_FILE", DATASETS_DIR / "mobilenet_v2" / "gone.weights.h5")
+    with pytest.raises(FileNotFoundError, match=r"gone.weights.h5 is missing.*git checkout -- "
+                                                r"datasets/mobilenet_v2/gone.weights.h5"):
+        MobileNetV2()

@@ -1,11 +1,11 @@
 """Neural style transfer: the notebook's costs on real MobileNetV2 features, the extractor, the paintings."""
-import shutil
 
 import numpy as np
 import pytest
 
 from utils.models import style_transfer
 from utils.core.paths import REPO_ROOT
+from utils.core.checksums import recorded_checksums
 from utils.core.environment import import_tensorflow_quietly
 from utils.data.images import skimage_photo
 from utils.grading.notebook_cells import load_graded_functions
@@ -132,29 +132,13 @@ def test_the_paintings_load_checked_and_resized():
         style_transfer.load_painting("mona_lisa", (30, 40))
 
 
-def test_a_changed_painting_is_named_with_the_fix(tmp_path, monkeypatch):
-    path, sha256, fix = style_transfer.PAINTINGS["starry_night"]
-    changed = tmp_path / path.name
-    shutil.copyfile(path, changed)
-    with changed.open("ab") as file:
-        file.write(b"\0")
-    monkeypatch.setitem(style_transfer.PAINTINGS, "starry_night", (changed, sha256, fix))
-    with pytest.raises(ValueError, match=r"starry_night\.jpg is not the expected file.*git checkout"):
+def test_a_changed_or_missing_painting_is_named_with_the_fix(monkeypatch):
+    records = recorded_checksums()
+    monkeypatch.setitem(records, "paintings/starry_night.jpg", "0" * 64)
+    with pytest.raises(ValueError, match=r"starry_night\.jpg is not the expected file.*git checkout.*"
+                                         r"datasets/paintings/README\.md describes"):
         style_transfer.load_painting("starry_night", (30, 40))
-    monkeypatch.setitem(style_transfer.PAINTINGS, "starry_night", (tmp_path / "gone.jpg", sha256, fix))
+    monkeypatch.setitem(records, "paintings/gone.jpg", "0" * 64)
+    monkeypatch.setitem(style_transfer.PAINTINGS, "starry_night", style_transfer.PAINTINGS_DIR / "gone.jpg")
     with pytest.raises(FileNotFoundError, match="gone.jpg is missing"):
         style_transfer.load_painting("starry_night", (30, 40))
-
-
-def test_the_painting_is_derived_from_opencv_doc_as_committed(tmp_path):
-    """write_starry_night crops the frame of a painting laid out as in opencv-doc and scales it to 400 pixels wide."""
-    from PIL import Image
-
-    source = tmp_path / "pkg" / style_transfer.OPENCV_DOC_STARRY_NIGHT
-    source.parent.mkdir(parents=True)
-    Image.new("RGB", (752, 600), (30, 60, 120)).save(source)
-    out = style_transfer.write_starry_night(tmp_path / "pkg", out_dir=tmp_path / "out")
-    with Image.open(out) as image:
-        assert image.size == (400, 316)
-    with pytest.raises(FileNotFoundError, match="dpkg-deb -x"):
-        style_transfer.write_starry_night(tmp_path / "empty", out_dir=tmp_path / "out")

@@ -228,5 +228,5 @@ def test_missing_or_corrupt_weights_give_a_clear_error(tmp_path):
         yolo.load_yolov3_tiny(weights_file=missing)
     with open(yolo.WEIGHTS_FILE, "rb") as source, open(missing, "wb") as truncated:
         truncated.write(source.read(1 << 16))
-    with pytest.raises(ValueError, match=r"is not the expected file .*`python -m utils.derive.convert_yolo weights"):
+    with pytest.raises(ValueError, match=r"is not the expected file .*datasets/yolo/README\.md describes"):
         yolo.load_yolov3_tiny(weights_file=missing)

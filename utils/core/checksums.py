@@ -1,9 +1,23 @@
-"""Checksums of the files the course reads: committed weights and data, generated caches."""
+"""Checksums of the files the course reads: one manifest for every committed data file, one verification.
+
+``datasets/SHA256SUMS`` lists the sha256 of every committed data file (weights, photos, data, references) by
+its path under ``datasets/``, in sha256sum's format: ``cd datasets && sha256sum -c SHA256SUMS`` checks them
+all. Loaders call ``verify_data_file`` before they read a file; the commands in utils.derive that write a
+file record its sum with ``record_checksums``. Generated caches keep their sums beside them
+(utils.data.generated_cache); both go through ``verify_sha256``.
+"""
+import functools
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
+from utils.core.errors import ChangedDataFile, MissingDataFile
+from utils.core.paths import DATASETS_DIR
 
-def sha256_of(path, chunk=1 << 20):
+MANIFEST_NAME = "SHA256SUMS"
+
+
+def sha256_of(path: str | Path, chunk: int = 1 << 20) -> str:
     """The sha256 of a file's bytes, as hex."""
     digest = hashlib.sha256()
     with open(path, "rb") as file:
@@ -12,17 +26,84 @@ def sha256_of(path, chunk=1 << 20):
     return digest.hexdigest()
 
 
-def verify_sha256(path, expected, fix):
+def verify_sha256(path: str | Path, expected: str, fix: str) -> Path:
     """Return ``path`` if it exists with the ``expected`` sha256; otherwise raise an error ending in ``fix``.
 
-    A missing file raises FileNotFoundError; a truncated or changed one (or a
-    Git LFS pointer in its place) raises ValueError.
+    A missing file raises MissingDataFile (a FileNotFoundError), a truncated or changed one ChangedDataFile
+    (a ValueError); both are DatasetErrors.
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing. {fix}")
+        raise MissingDataFile(f"{path} is missing. {fix}")
     actual = sha256_of(path)
     if actual != expected:
-        raise ValueError(f"{path} is not the expected file (truncated, changed, or a Git LFS pointer): "
-                         f"its sha256 is {actual}, expected {expected}. {fix}")
+        raise ChangedDataFile(f"{path} is not the expected file (truncated, changed, or a Git LFS pointer): "
+                              f"its sha256 is {actual}, expected {expected}. {fix}")
     return path
+
+
+def manifest_path() -> Path:
+    return DATASETS_DIR / MANIFEST_NAME
+
+
+@functools.cache
+def recorded_checksums() -> dict[str, str]:
+    """``{path under datasets/: sha256}`` as datasets/SHA256SUMS records them (read once)."""
+    manifest = manifest_path()
+    fix = f"Restore it with `git checkout -- datasets/{MANIFEST_NAME}`."
+    if not manifest.is_file():
+        raise MissingDataFile(f"{manifest} is missing: it holds the checksums of every data file. {fix}")
+    records = {}
+    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+        digest, separator, name = line.partition("  ")
+        if not separator or len(digest) != 64 or not name:
+            raise ChangedDataFile(f"{manifest}, line {number} is not 'sha256  path' (sha256sum's format). {fix}")
+        records[name] = digest
+    return records
+
+
+def data_file_name(path: str | Path) -> str:
+    """A file's name in the manifest: its path under datasets/, with forward slashes."""
+    try:
+        return Path(path).resolve().relative_to(DATASETS_DIR.resolve()).as_posix()
+    except ValueError:
+        raise ValueError(f"{path} is not under {DATASETS_DIR}: only committed data files have recorded "
+                         "checksums") from None
+
+
+def restore_hint(name: str) -> str:
+    """How to get a committed data file back: from git, or derived again as its folder's README says."""
+    folder = (DATASETS_DIR / name).parent
+    while folder != DATASETS_DIR and not (folder / "README.md").is_file():
+        folder = folder.parent
+    readme = (folder / "README.md").relative_to(DATASETS_DIR.parent).as_posix()
+    return f"Restore it with `git checkout -- datasets/{name}`, or derive it again as {readme} describes."
+
+
+def verify_data_file(path: str | Path, name: str | None = None) -> Path:
+    """Return ``path`` if its bytes are those datasets/SHA256SUMS records for it; otherwise a DatasetError
+    that names the file and how to restore it.
+
+    ``name`` is the file's entry in the manifest, by default its path under datasets/ (a copy of a committed
+    folder elsewhere passes the names of the originals).
+    """
+    name = name or data_file_name(path)
+    expected = recorded_checksums().get(name)
+    if expected is None:
+        raise MissingDataFile(f"datasets/{name} is not a committed data file: {manifest_path()} has no checksum "
+                              "for it. A maintainer records one with utils.core.checksums.record_checksums.")
+    return verify_sha256(path, expected, restore_hint(name))
+
+
+def record_checksums(paths: Iterable[str | Path]) -> Path:
+    """Write the current sha256 of each of ``paths`` (files under datasets/) into SHA256SUMS; return its path.
+
+    The other entries stay; the lines stay sorted by path.
+    """
+    records = dict(recorded_checksums()) if manifest_path().is_file() else {}
+    records.update({data_file_name(path): sha256_of(path) for path in paths})
+    manifest = manifest_path()
+    manifest.write_text("".join(f"{digest}  {name}\n" for name, digest in sorted(records.items())),
+                        encoding="utf-8")
+    recorded_checksums.cache_clear()
+    return manifest

@@ -10,3 +10,11 @@ class CourseError(Exception):
 
 class DatasetError(CourseError):
     """A dataset file is missing, truncated, corrupt or not in the expected layout."""
+
+
+class MissingDataFile(DatasetError, FileNotFoundError):
+    """A data file is not where the course expects it."""
+
+
+class ChangedDataFile(DatasetError, ValueError):
+    """A data file's bytes are not those recorded for it: truncated, changed, or not the course's file."""

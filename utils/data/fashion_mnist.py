@@ -2,22 +2,18 @@
 
 Real 28x28 greyscale product photos from Zalando's catalogue (MIT), as Debian's
 ``dataset-fashion-mnist`` package ships them; datasets/fashion_mnist/README.md
-gives the provenance and checksums.
+gives the provenance, datasets/SHA256SUMS their checksums.
 """
 import gzip
 
 import numpy as np
 
 from utils.core.paths import DATASETS_DIR
-from utils.core.checksums import verify_sha256
+from utils.core.checksums import verify_data_file
 
 FOLDER = DATASETS_DIR / "fashion_mnist"
 IMAGES_FILE = FOLDER / "t10k-images-idx3-ubyte.gz"
 LABELS_FILE = FOLDER / "t10k-labels-idx1-ubyte.gz"
-SHA256 = {
-    IMAGES_FILE.name: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
-    LABELS_FILE.name: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
-}
 CLASS_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 _DTYPES = {0x08: np.uint8}
@@ -39,7 +35,6 @@ def read_idx(path):
 
 def load_fashion_mnist():
     """``images`` (10000, 28, 28) uint8 and ``labels`` (10000,) uint8 in 0-9 (see ``CLASS_NAMES``)."""
-    fix = "Restore it with `git checkout -- datasets/fashion_mnist`."
-    images = read_idx(verify_sha256(IMAGES_FILE, SHA256[IMAGES_FILE.name], fix))
-    labels = read_idx(verify_sha256(LABELS_FILE, SHA256[LABELS_FILE.name], fix))
+    images = read_idx(verify_data_file(IMAGES_FILE))
+    labels = read_idx(verify_data_file(LABELS_FILE))
     return images, labels

@@ -2,32 +2,25 @@
 
 The photos are the first 250 sandals and the first 250 ankle boots of
 Fashion-MNIST's test split (``utils.data.fashion_mnist``), saved as 28x28 greyscale
-PNG files, so that week2/Transfer_learning_with_MobileNet can read them with
-``tf.keras.utils.image_dataset_from_directory`` as the original course read
-its alpaca photos. ``SHA256SUMS`` lists every file with its sha256;
+PNG files by ``python -m utils.derive.footwear``, so that week2/Transfer_learning_with_MobileNet
+can read them with ``tf.keras.utils.image_dataset_from_directory`` as the original course read
+its alpaca photos. ``datasets/SHA256SUMS`` lists every photo with its sha256;
 ``footwear_directory()`` checks the folder against it before handing it out.
 
     train_dataset, validation_dataset = load_footwear_datasets()   # 400 + 100 photos, 160x160 RGB
     train_dataset.class_names                                       # ['ankle_boot', 'sandal']
-
-    python -m utils.data.footwear            # derive datasets/footwear/ again
 """
-import argparse
-import hashlib
-import io
 from pathlib import Path
 
-import numpy as np
 import tensorflow as tf
 
+from utils.core.checksums import recorded_checksums, verify_data_file
+from utils.core.errors import ChangedDataFile
 from utils.core.paths import DATASETS_DIR
-from utils.data.fashion_mnist import CLASS_NAMES, load_fashion_mnist
-from utils.core.checksums import sha256_of, verify_sha256
+from utils.data.fashion_mnist import CLASS_NAMES
 
-FOOTWEAR_DIR = DATASETS_DIR / "footwear"
-MANIFEST_NAME = "SHA256SUMS"
-# The manifest's own checksum: a changed manifest would otherwise vouch for changed photos.
-MANIFEST_SHA256 = "54972be4979fa12caee456b9c89a7fac87d1dc175d3ccd591a0a1b027e02610e"
+FOLDER_NAME = "footwear"  # the photos' folder in datasets/, and in datasets/SHA256SUMS
+FOOTWEAR_DIR = DATASETS_DIR / FOLDER_NAME
 # Sub-folder name -> Fashion-MNIST label. image_dataset_from_directory numbers the
 # sub-folders alphabetically: ankle_boot is class 0, sandal is class 1.
 CLASS_LABELS = {"ankle_boot": CLASS_NAMES.index("Ankle boot"), "sandal": CLASS_NAMES.index("Sandal")}
@@ -37,8 +30,6 @@ IMAGE_SIZE = (160, 160)
 BATCH_SIZE = 32
 VALIDATION_SPLIT = 0.2
 SPLIT_SEED = 42
-FIX = ("Restore the folder with `git checkout -- datasets/footwear`, or derive it again with "
-       "`python -m utils.data.footwear`.")
 
 
 def photo_name(index):
@@ -46,63 +37,32 @@ def photo_name(index):
     return f"fashion_mnist_test_{index:05d}.png"
 
 
-def png_bytes(image):
-    """A 28x28 uint8 greyscale image as PNG bytes (Pillow, no metadata: the same pixels give the same bytes)."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(np.asarray(image, np.uint8)).save(buffer, format="PNG", optimize=False)
-    return buffer.getvalue()
-
-
-def derive_footwear(folder=FOOTWEAR_DIR):
-    """Write the photos and their ``SHA256SUMS`` into ``folder``; return the manifest's sha256."""
-    folder = Path(folder)
-    images, labels = load_fashion_mnist()
-    lines = []
-    for class_name, label in sorted(CLASS_LABELS.items()):
-        class_folder = folder / class_name
-        class_folder.mkdir(parents=True, exist_ok=True)
-        for stale in class_folder.glob("*.png"):
-            stale.unlink()
-        for index in np.flatnonzero(labels == label)[:PER_CLASS]:
-            data = png_bytes(images[index])
-            (class_folder / photo_name(index)).write_bytes(data)
-            lines.append(f"{hashlib.sha256(data).hexdigest()}  {class_name}/{photo_name(index)}\n")
-    manifest = folder / MANIFEST_NAME
-    manifest.write_text("".join(lines), encoding="utf-8")
-    return sha256_of(manifest)
-
-
-def read_manifest(folder):
-    """``{relative path: sha256}`` from the folder's verified ``SHA256SUMS`` (sha256sum's format)."""
-    manifest = verify_sha256(Path(folder) / MANIFEST_NAME, MANIFEST_SHA256, FIX)
-    entries = {}
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        digest, name = line.split("  ", 1)
-        entries[name] = digest
-    return entries
+def recorded_photos():
+    """The photos' paths relative to the folder, as datasets/SHA256SUMS lists them, in its order."""
+    prefix = f"{FOLDER_NAME}/"
+    return [name[len(prefix):] for name in recorded_checksums() if name.startswith(prefix)]
 
 
 def footwear_directory(folder=FOOTWEAR_DIR):
-    """The photo folder, after checking it holds exactly the files of its manifest, unchanged.
+    """The photo folder (or a copy of it), after checking it holds exactly the recorded photos, unchanged.
 
-    A missing photo raises FileNotFoundError, a changed or foreign one
-    ValueError; both name the file and how to restore it.
+    A missing photo raises MissingDataFile (a FileNotFoundError), a changed or foreign one ChangedDataFile
+    (a ValueError); both name the file and how to restore it.
     """
     folder = Path(folder)
-    expected = read_manifest(folder)
+    expected = recorded_photos()
     present = {path.relative_to(folder).as_posix() for name in CLASS_LABELS
                for path in (folder / name).glob("*") if path.is_file()}
     missing = sorted(set(expected) - present)
     if missing:
-        raise FileNotFoundError(f"{folder / missing[0]} is missing ({len(missing)} photos missing). {FIX}")
+        verify_data_file(folder / missing[0], f"{FOLDER_NAME}/{missing[0]}")  # raises, naming the file and the fix
     foreign = sorted(present - set(expected))
     if foreign:
-        raise ValueError(f"{folder / foreign[0]} is not one of the dataset's photos ({len(foreign)} unexpected "
-                         f"files): image_dataset_from_directory would read it too. {FIX}")
-    for name, digest in expected.items():
-        verify_sha256(folder / name, digest, FIX)
+        raise ChangedDataFile(f"{folder / foreign[0]} is not one of the dataset's photos ({len(foreign)} unexpected "
+                              "files): image_dataset_from_directory would read it too. Remove it, or restore the "
+                              "folder with `git checkout -- datasets/footwear`.")
+    for name in expected:
+        verify_data_file(folder / name, f"{FOLDER_NAME}/{name}")
     return folder
 
 
@@ -126,17 +86,3 @@ def load_footwear_datasets(image_size=IMAGE_SIZE, batch_size=BATCH_SIZE, folder=
         prefetched.class_names, prefetched.file_paths = dataset.class_names, dataset.file_paths
         datasets.append(prefetched)
     return tuple(datasets)
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--out", type=Path, default=FOOTWEAR_DIR, help="folder to write (default: %(default)s)")
-    args = parser.parse_args(argv)
-    digest = derive_footwear(args.out)
-    print(f"wrote {2 * PER_CLASS} photos and {MANIFEST_NAME} (sha256 {digest}) to {args.out}")
-    if digest != MANIFEST_SHA256:
-        print(f"the manifest differs from the committed one: set MANIFEST_SHA256 = {digest!r} in utils/data/footwear.py")
-
-
-if __name__ == "__main__":
-    main()

@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from utils.models import face_detection, face_encoder
-from utils.core.checksums import sha256_of
+from utils.derive.outputs import record_and_report
+from utils.derive.photos import JPEG_QUALITY
 
 REFERENCE_FILE = face_encoder.WEIGHTS_DIR / "dlib_reference.npz"
-JPEG_QUALITY = 90
 # Portraits from face_recognition's tests/test_images: (source, crop box as
 # (left, top, right, bottom) in source pixels, target name). Each crop keeps
 # head and shoulders (4:5) and is scaled to 480x600, a face about 200 px wide.
@@ -43,18 +43,18 @@ SKIMAGE_PHOTOS = (("astronaut", "eileen_collins.jpg"), ("chelsea", "chelsea_the_
 
 
 def convert_weights(package_dir):
-    """Copy face-api's weights file and manifest into datasets/face_encoder/ and check they fit."""
+    """Copy face-api's weights file and manifest into datasets/face_encoder/, check they fit; return their paths."""
     model_dir = Path(package_dir) / "model"
     face_encoder.WEIGHTS_DIR.mkdir(parents=True, exist_ok=True)
     for target in (face_encoder.WEIGHTS_FILE, face_encoder.MANIFEST_FILE):
         shutil.copyfile(model_dir / target.name, target)
     arrays = face_encoder.read_quantised_weights(face_encoder.WEIGHTS_FILE, face_encoder.MANIFEST_FILE)
     face_encoder.set_face_api_weights(face_encoder.build_face_encoder(), arrays)
-    _report(face_encoder.WEIGHTS_FILE, face_encoder.MANIFEST_FILE)
+    return [face_encoder.WEIGHTS_FILE, face_encoder.MANIFEST_FILE]
 
 
 def convert_photos(face_recognition_dir, opencv_data_dir):
-    """Write the face photos (and the one without a face) to datasets/photos/faces/."""
+    """Write the face photos (and the one without a face) to datasets/photos/faces/; return their paths."""
     import matplotlib
     import skimage.data
     from PIL import Image
@@ -75,11 +75,11 @@ def convert_photos(face_recognition_dir, opencv_data_dir):
     for function, name in SKIMAGE_PHOTOS:
         Image.fromarray(getattr(skimage.data, function)()).save(target_dir / name, quality=JPEG_QUALITY)
         written.append(target_dir / name)
-    _report(*written)
+    return written
 
 
 def compute_dlib_reference(models_dir):
-    """dlib's chips, landmarks and encodings of every face photo, saved to dlib_reference.npz."""
+    """dlib's chips, landmarks and encodings of every face photo, saved to dlib_reference.npz; returns its path."""
     import dlib
 
     models_dir = Path(models_dir)
@@ -102,13 +102,7 @@ def compute_dlib_reference(models_dir):
     np.savez_compressed(REFERENCE_FILE, files=np.array(files), chips=np.array(chips, dtype=np.uint8),
                         landmarks=np.array(landmarks, dtype=np.float64),
                         encodings=np.array(encodings, dtype=np.float32))
-    _report(REFERENCE_FILE)
-
-
-def _report(*paths):
-    for path in paths:
-        print(f"{path.relative_to(face_encoder.DATASETS_DIR.parent)}  {path.stat().st_size:>9,} bytes  "
-              f"sha256 {sha256_of(path)}")
+    return [REFERENCE_FILE]
 
 
 def main(argv=None):
@@ -122,11 +116,12 @@ def main(argv=None):
     steps.add_parser("reference").add_argument("models_dir")
     args = parser.parse_args(argv)
     if args.step == "weights":
-        convert_weights(args.package_dir)
+        written = convert_weights(args.package_dir)
     elif args.step == "photos":
-        convert_photos(args.face_recognition_dir, args.opencv_data_dir)
+        written = convert_photos(args.face_recognition_dir, args.opencv_data_dir)
     else:
-        compute_dlib_reference(args.models_dir)
+        written = compute_dlib_reference(args.models_dir)
+    record_and_report(written)
 
 
 if __name__ == "__main__":

@@ -31,9 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
-from utils.core.paths import DATASETS_DIR
-from utils.core.checksums import sha256_of
 from utils.data.images import DARKNET_PHOTOS_DIR
+from utils.derive.outputs import record_and_report
+from utils.derive.photos import write_jpeg
 from utils.models.keras_weights import set_layer_weights
 from utils.models.mobilenet_v2 import (CLASSES_FILE, IMAGENET_MEAN, IMAGENET_STD, MOBILENET_DIR, WEIGHTS_FILE,
                                 MobileNetV2, block_prefix, inverted_residual_blocks, preprocess_input)
@@ -55,7 +55,6 @@ REFERENCE_SIZE = 224
 DARKNET_DATA = Path("usr/share/darknet/data")
 PHOTO_NAMES = ("dog", "eagle", "giraffe", "horses", "kite", "person", "scream")
 PHOTO_SHORT_SIDE = 416  # YOLO's input size: the detection notebook uses these photos too
-JPEG_QUALITY = 90
 
 
 class _Storage:
@@ -323,16 +322,10 @@ def write_photos(darknet_root, photos_dir=DARKNET_PHOTOS_DIR):
     """Write small copies of darknet's photos (shorter side at most PHOTO_SHORT_SIDE pixels); returns their paths."""
     from PIL import Image
 
-    photos_dir = Path(photos_dir)
-    photos_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name in PHOTO_NAMES:
         with Image.open(Path(darknet_root) / DARKNET_DATA / f"{name}.jpg") as image:
-            photo = image.convert("RGB")
-        scale = min(1.0, PHOTO_SHORT_SIDE / min(photo.size))
-        size = (round(photo.width * scale), round(photo.height * scale))
-        photo.resize(size, Image.Resampling.LANCZOS).save(photos_dir / f"{name}.jpg", quality=JPEG_QUALITY)
-        written.append(photos_dir / f"{name}.jpg")
+            written.append(write_jpeg(image, Path(photos_dir) / f"{name}.jpg", short_side=PHOTO_SHORT_SIDE))
     return written
 
 
@@ -353,8 +346,7 @@ def main(argv=None):
             written.append(write_reference(arguments.pth))
     if arguments.darknet is not None:
         written += [write_classes(arguments.darknet), *write_photos(arguments.darknet)]
-    for path in written:
-        print(f"{sha256_of(path)}  {path.relative_to(DATASETS_DIR.parent)}  ({path.stat().st_size:,} bytes)")
+    record_and_report(written)
 
 
 if __name__ == "__main__":

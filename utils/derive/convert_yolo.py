@@ -38,6 +38,9 @@ from pathlib import Path
 
 import numpy as np
 
+from utils.core.paths import DATASETS_DIR
+from utils.derive.outputs import record_and_report
+from utils.derive.photos import write_jpeg
 from utils.models.keras_weights import set_layer_weights
 
 CFG_NAME = "yolov3-tiny.cfg"
@@ -52,7 +55,6 @@ OPENCV_OUTPUTS = (("conv_15", "yolo_16"), ("conv_22", "yolo_23"))
 # Street photos with cars, from examples/text of Debian's opencv-doc: (source, target name).
 STREET_PHOTOS = (("scenetext01.jpg", "street_silver_car.jpg"), ("scenetext06.jpg", "street_red_car.jpg"))
 PHOTO_SHORT_SIDE = 416
-JPEG_QUALITY = 90
 
 
 @dataclass
@@ -224,7 +226,7 @@ def compare_with_opencv(darknet_dir, photo, output_dir, sizes=(416, REFERENCE_SI
     """Print how far the Keras outputs are from OpenCV's for ``photo`` at each size.
 
     Stores the last size's input and OpenCV's outputs (raw and decoded) as the
-    reference that tests/test_yolo.py holds the committed weights to.
+    reference that tests/models/test_yolo.py holds the committed weights to.
     """
     from utils.models.yolo import load_yolov3_tiny, preprocess_image
 
@@ -244,26 +246,17 @@ def compare_with_opencv(darknet_dir, photo, output_dir, sizes=(416, REFERENCE_SI
 
 
 def derive_photos(opencv_examples_dir, photos_dir):
-    """Write the street photos, their shorter side scaled to 416 pixels; returns their paths."""
+    """Write the street photos, their shorter side scaled down to 416 pixels; returns their paths."""
     from PIL import Image
 
-    photos_dir = Path(photos_dir)
-    photos_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for source, name in STREET_PHOTOS:
         with Image.open(Path(opencv_examples_dir) / "text" / source) as image:
-            photo = image.convert("RGB")
-        scale = PHOTO_SHORT_SIDE / min(photo.size)
-        size = (round(photo.width * scale), round(photo.height * scale))
-        photo.resize(size, Image.Resampling.LANCZOS).save(photos_dir / name, quality=JPEG_QUALITY)
-        written.append(photos_dir / name)
+            written.append(write_jpeg(image, Path(photos_dir) / name, short_side=PHOTO_SHORT_SIDE))
     return written
 
 
 def main(argv=None):
-    from utils.core.paths import DATASETS_DIR
-    from utils.core.checksums import sha256_of
-
     parser = argparse.ArgumentParser(prog="python -m utils.derive.convert_yolo", description=__doc__.split("\n")[0])
     parser.add_argument("--output-dir", type=Path,
                         help="where to write (default: datasets/yolo, or datasets/photos/opencv for photos)")
@@ -286,8 +279,7 @@ def main(argv=None):
     else:
         output_dir = arguments.output_dir or DATASETS_DIR / "photos" / "opencv"
         written = derive_photos(arguments.opencv_examples_dir, output_dir)
-    for path in written:
-        print(f"{sha256_of(path)}  {path.name}  ({path.stat().st_size:,} bytes)")
+    record_and_report(written)
 
 
 if __name__ == "__main__":

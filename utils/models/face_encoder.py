@@ -23,17 +23,12 @@ from keras import layers
 
 from utils.core.paths import DATASETS_DIR
 from utils.models.face_detection import CHIP_SIZE
-from utils.core.checksums import verify_sha256
+from utils.core.checksums import data_file_name, verify_data_file
 from utils.models.keras_weights import set_layer_weights
 
 WEIGHTS_DIR = DATASETS_DIR / "face_encoder"
 WEIGHTS_FILE = WEIGHTS_DIR / "face_recognition_model.bin"
 MANIFEST_FILE = WEIGHTS_DIR / "face_recognition_model-weights_manifest.json"
-WEIGHTS_SHA256 = {
-    WEIGHTS_FILE.name: "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589",
-    MANIFEST_FILE.name: "cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b",
-}
-CONVERT_COMMAND = "python -m utils.derive.convert_face_encoder weights <unpacked @vladmandic/face-api@1.7.15 package>"
 
 ENCODING_SIZE = 128
 # dlib's input layer subtracts these mean pixel values and divides by 256.
@@ -120,15 +115,6 @@ def _conv_names():
             yield f"{block}_{part}", f"{block}/{part}"
 
 
-def _restore_hint(path):
-    return (f"Restore it with `git checkout -- datasets/face_encoder/{path.name}` "
-            f"or derive it again with `{CONVERT_COMMAND}`.")
-
-
-def _check_file(path):
-    verify_sha256(path, WEIGHTS_SHA256[path.name], _restore_hint(path))
-
-
 def read_quantised_weights(weights_file, manifest_file):
     """Dequantised float32 arrays by face-api name, from a TensorFlow.js weights file and its manifest.
 
@@ -172,14 +158,14 @@ def set_face_api_weights(model, arrays):
     set_layer_weights(model, weights, "face-api's arrays")
 
 
-def load_face_encoder():
+def load_face_encoder(weights_file=WEIGHTS_FILE, manifest_file=MANIFEST_FILE):
     """The pretrained face encoder: (batch, 150, 150, 3) chips, values 0-255 -> (batch, 128) unit vectors.
 
-    Checks the sha256 of the committed weights first; a missing or changed file
-    raises an error that names it and how to restore it.
+    Checks the sha256 of the committed weights first (``weights_file`` and ``manifest_file`` may be copies
+    elsewhere); a missing or changed file raises an error that names it and how to restore it.
     """
-    for path in (WEIGHTS_FILE, MANIFEST_FILE):
-        _check_file(path)
+    for path, committed in ((weights_file, WEIGHTS_FILE), (manifest_file, MANIFEST_FILE)):
+        verify_data_file(path, data_file_name(committed))
     model = build_face_encoder()
-    set_face_api_weights(model, read_quantised_weights(WEIGHTS_FILE, MANIFEST_FILE))
+    set_face_api_weights(model, read_quantised_weights(weights_file, manifest_file))
     return model

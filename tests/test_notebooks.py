@@ -90,7 +90,7 @@ def test_notebook_is_stored_in_normal_form(path):
     notebook = nbformat.reads(text, as_version=4)
     normal = io.StringIO()
     nbformat.write(notebook, normal)
-    assert text == normal.getvalue(), f"rewrite it in normal form: nbformat.write(nbformat.read(path, 4), path)"
+    assert text == normal.getvalue(), "rewrite it in normal form: nbformat.write(nbformat.read(path, 4), path)"
     assert set(notebook.metadata) <= {"kernelspec", "language_info"}
     extra = {key for cell in notebook.cells for key in cell.metadata} - {"nbgrader", "tags"}
     assert not extra, f"cell metadata the course does not use (editor state?): {sorted(extra)}"

@@ -6,7 +6,6 @@ The package's own top level (utils/__init__.py, utils/quiet_tensorflow.py) is wh
 it may use any sub-package, and no sub-package may import it.
 """
 import ast
-from pathlib import Path
 
 import pytest
 

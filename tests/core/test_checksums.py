@@ -33,7 +33,7 @@ def test_every_committed_data_file_has_its_recorded_sum():
 def test_a_changed_file_names_itself_its_sums_and_the_fix(tmp_path):
     path = tmp_path / "weights.bin"
     path.write_bytes(b"not the weights")
-    with pytest.raises(ChangedDataFile, match=r"weights.bin is not the expected file .*its sha256 is "
+    with pytest.raises(ChangedDataFile, match=r"weights.bin is not the expected file: its sha256 is "
                                               rf"{sha256_of(path)}, expected {'0' * 64}\. Do this\."):
         verify_sha256(path, "0" * 64, "Do this.")
     with pytest.raises(MissingDataFile, match=r"gone.bin is missing\. Do this\."):
@@ -45,8 +45,9 @@ def test_a_changed_file_names_itself_its_sums_and_the_fix(tmp_path):
 
 
 def test_the_fix_points_to_git_and_to_the_folder_readme():
-    assert restore_hint("yolo/coco.names") == ("Restore it with `git checkout -- datasets/yolo/coco.names`, or "
-                                               "derive it again as datasets/yolo/README.md describes.")
+    assert restore_hint("yolo/coco.names") == ("It is truncated, changed, or a Git LFS pointer in place of the "
+                                               "file. Restore it with `git checkout -- datasets/yolo/coco.names`, "
+                                               "or derive it again as datasets/yolo/README.md describes.")
     assert "datasets/photos/darknet/README.md" in restore_hint("photos/darknet/dog.jpg")
     assert "datasets/README.md" in restore_hint("imagenet_classes.txt")
 

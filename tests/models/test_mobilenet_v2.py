@@ -2,7 +2,6 @@
 import collections
 import io
 import pickle
-import shutil
 import sys
 import types
 from pathlib import Path

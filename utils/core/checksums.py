@@ -37,8 +37,7 @@ def verify_sha256(path: str | Path, expected: str, fix: str) -> Path:
         raise MissingDataFile(f"{path} is missing. {fix}")
     actual = sha256_of(path)
     if actual != expected:
-        raise ChangedDataFile(f"{path} is not the expected file (truncated, changed, or a Git LFS pointer): "
-                              f"its sha256 is {actual}, expected {expected}. {fix}")
+        raise ChangedDataFile(f"{path} is not the expected file: its sha256 is {actual}, expected {expected}. {fix}")
     return path
 
 
@@ -72,12 +71,14 @@ def data_file_name(path: str | Path) -> str:
 
 
 def restore_hint(name: str) -> str:
-    """How to get a committed data file back: from git, or derived again as its folder's README says."""
+    """What went wrong with a committed data file, and how to get it back: from git, or derived again as its
+    folder's README says."""
     folder = (DATASETS_DIR / name).parent
     while folder != DATASETS_DIR and not (folder / "README.md").is_file():
         folder = folder.parent
     readme = (folder / "README.md").relative_to(DATASETS_DIR.parent).as_posix()
-    return f"Restore it with `git checkout -- datasets/{name}`, or derive it again as {readme} describes."
+    return (f"It is truncated, changed, or a Git LFS pointer in place of the file. Restore it with "
+            f"`git checkout -- datasets/{name}`, or derive it again as {readme} describes.")
 
 
 def verify_data_file(path: str | Path, name: str | None = None) -> Path:

@@ -9,17 +9,14 @@ files with matching names), those are read the way the original read them. Other
 from this course's generator (utils.generators.driving_scenes): generated on first use, cached in
 datasets/cache/ as .npy files, and verified against the sha256 recorded when they were written.
 """
-import json
-import os
-import warnings
 from pathlib import Path
 
 import numpy as np
 
-from utils.generators import driving_scenes
-from utils.data.happy_and_signs import CACHE_DIR, DatasetError, read_manifest
 from utils.core.environment import import_tensorflow_quietly
-from utils.core.checksums import sha256_of
+from utils.core.errors import DatasetError
+from utils.data.generated_cache import CACHE_DIR, GeneratedCache
+from utils.generators import driving_scenes
 
 CLASS_NAMES = driving_scenes.CLASS_NAMES
 PALETTE = driving_scenes.PALETTE
@@ -85,72 +82,18 @@ def legend_handles(*masks):
 
 def _generated_frames(count, seed):
     """The first ``count`` generated frames, from the verified cache, extended first if it is too short."""
-    stem = f"generated_driving_scenes_seed{seed}"
-    cache = Path(CACHE_DIR)
-    paths = {"images": cache / f"{stem}_images.npy", "masks": cache / f"{stem}_masks.npy"}
-    manifest_path = cache / f"{stem}.json"
-    images = np.empty((0, *IMAGE_SIZE, 3), np.uint8)
-    masks = np.empty((0, *IMAGE_SIZE, 1), np.uint8)
-    if _cache_is_current(manifest_path, paths, seed):
-        images, masks = _read_cache(manifest_path, paths)
+    cache = GeneratedCache(f"generated_driving_scenes_seed{seed}", ("images", "masks"), folder=CACHE_DIR,
+                           parameters={"generator_version": driving_scenes.GENERATOR_VERSION, "seed": seed,
+                                       "size": IMAGE_SIZE})
+    arrays = cache.load() or {"images": np.empty((0, *IMAGE_SIZE, 3), np.uint8),
+                              "masks": np.empty((0, *IMAGE_SIZE, 1), np.uint8)}
+    images, masks = arrays["images"], arrays["masks"]
     if len(images) < count:
         more_images, more_masks = driving_scenes.generate(count - len(images), seed, IMAGE_SIZE, start=len(images))
         images = np.concatenate([images, more_images])
         masks = np.concatenate([masks, more_masks[..., None]])
-        _write_cache(manifest_path, paths, seed, images, masks)
+        cache.save({"images": images, "masks": masks})
     return images[:count], masks[:count]
-
-
-def _cache_is_current(manifest_path, paths, seed):
-    if not manifest_path.exists():
-        present = [path.name for path in paths.values() if path.exists()]
-        if present:
-            raise DatasetError(f"{manifest_path.parent} holds generated driving scenes ({', '.join(present)}) but "
-                               f"not their checksums ({manifest_path.name}); delete them to generate them again.")
-        return False
-    manifest = read_manifest(manifest_path, "the generated .npy files")
-    if (manifest.get("generator_version") == driving_scenes.GENERATOR_VERSION and manifest.get("seed") == seed
-            and manifest.get("size") == list(IMAGE_SIZE)):
-        return True
-    warnings.warn(f"{manifest_path}: the cached driving scenes come from another version of the generator; "
-                  "generating them again.", stacklevel=4)
-    return False
-
-
-def _read_cache(manifest_path, paths):
-    manifest = read_manifest(manifest_path, "the generated .npy files")
-    recorded = manifest.get("sha256", {})
-    fix = f"Delete {', '.join(path.name for path in paths.values())} and {manifest_path.name} to generate them again."
-    for path in paths.values():
-        if not path.exists():
-            raise DatasetError(f"{path} is missing. {fix}")
-        if sha256_of(path) != recorded.get(path.name):
-            raise DatasetError(f"{path} does not match the sha256 recorded when it was generated (truncated or "
-                               f"changed?). Nothing was overwritten. {fix}")
-    images, masks = (np.load(path, allow_pickle=False) for path in paths.values())
-    count = manifest.get("count")
-    if images.shape != (count, *IMAGE_SIZE, 3) or masks.shape != (count, *IMAGE_SIZE, 1):
-        raise DatasetError(f"{manifest_path.parent}: the cached arrays have shapes {images.shape} and {masks.shape}, "
-                           f"not the {count} frames of {IMAGE_SIZE} its manifest records. {fix}")
-    return images, masks
-
-
-def _write_cache(manifest_path, paths, seed, images, masks):
-    manifest_path.parent.mkdir(parents=True, exist_ok=True)
-    # Write everything under temporary names first, so that no half-written file carries a real name.
-    partials = {}
-    checksums = {}
-    for path, array in zip(paths.values(), (images, masks)):
-        partials[path] = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        with open(partials[path], "wb") as file:
-            np.save(file, array, allow_pickle=False)
-        checksums[path.name] = sha256_of(partials[path])
-    manifest = {"generator_version": driving_scenes.GENERATOR_VERSION, "seed": seed, "size": list(IMAGE_SIZE),
-                "count": len(images), "sha256": checksums}
-    partials[manifest_path] = manifest_path.with_name(f"{manifest_path.name}.{os.getpid()}.partial")
-    partials[manifest_path].write_text(json.dumps(manifest, indent=1) + "\n")
-    for path, partial in partials.items():
-        os.replace(partial, path)
 
 
 # --- The original CARLA frames ------------------------------------------------------------------------

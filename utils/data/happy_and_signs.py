@@ -7,36 +7,28 @@ Loaders return what the original course's loaders return:
 Where a learner has put the original course files into datasets/
 (train_happy.h5 and test_happy.h5, train_signs.h5 and test_signs.h5), those
 are read. Otherwise the images come from this course's deterministic
-generators (utils.generators.happy_faces, utils.generators.hand_signs): generated on first use,
-cached in datasets/cache/ in the original HDF5 layout, and verified against
-the sha256 recorded when they were written.
+generators (utils.generators.happy_faces, utils.generators.hand_signs): generated on
+first use and cached in datasets/cache/ (utils.data.generated_cache), checked
+against the sha256 recorded when they were written.
 """
-import json
-import os
-import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import h5py
 import numpy as np
 
-from utils.generators import hand_signs, happy_faces
+from utils.core.errors import DatasetError
 from utils.core.paths import DATASETS_DIR
-from utils.core.checksums import sha256_of
-
-CACHE_DIR = DATASETS_DIR / "cache"
-# Bump when a generator's output changes: caches written by another version are rebuilt.
-GENERATOR_VERSION = 1
-
-
-class DatasetError(RuntimeError):
-    """A dataset file is missing, truncated, corrupt or not in the expected layout."""
+from utils.data.generated_cache import CACHE_DIR, GeneratedCache
+from utils.generators import hand_signs, happy_faces
 
 
 @dataclass(frozen=True)
 class GeneratedDataset:
     name: str
-    generate: object  # generate(count, seed) -> (images, labels)
+    generate: Callable  # generate(count, seed) -> (images, labels)
+    version: int  # the generator's GENERATOR_VERSION: caches of another version are generated again
     seed: int
     train_count: int
     test_count: int
@@ -45,12 +37,16 @@ class GeneratedDataset:
     def original_files(self, folder):
         return folder / f"train_{self.name}.h5", folder / f"test_{self.name}.h5"
 
-    def cache_files(self, folder):
-        return folder / f"generated_{self.name}_train.h5", folder / f"generated_{self.name}_test.h5"
+    def cache(self, folder):
+        return GeneratedCache(f"generated_{self.name}", ("images", "labels"), folder=folder, parameters={
+            "generator_version": self.version, "seed": self.seed, "train_count": self.train_count,
+            "test_count": self.test_count})
 
 
-HAPPY = GeneratedDataset("happy", happy_faces.generate, seed=1, train_count=600, test_count=150, class_count=2)
-SIGNS = GeneratedDataset("signs", hand_signs.generate, seed=1, train_count=1080, test_count=120, class_count=6)
+HAPPY = GeneratedDataset("happy", happy_faces.generate, happy_faces.GENERATOR_VERSION, seed=1, train_count=600,
+                         test_count=150, class_count=2)
+SIGNS = GeneratedDataset("signs", hand_signs.generate, hand_signs.GENERATOR_VERSION, seed=1, train_count=1080,
+                         test_count=120, class_count=6)
 
 
 def load_happy_dataset(folder=DATASETS_DIR):
@@ -72,6 +68,8 @@ def convert_to_one_hot(Y, C):
 
 
 def load_dataset(spec, folder=DATASETS_DIR):
+    """``X_train, Y_train, X_test, Y_test, classes`` of ``spec``: the original files in ``folder`` if there,
+    else the generated images, from the cache in ``folder``/cache (generated and cached on first use)."""
     folder = Path(folder)
     originals = spec.original_files(folder)
     present = [path for path in originals if path.exists()]
@@ -83,69 +81,16 @@ def load_dataset(spec, folder=DATASETS_DIR):
                                "to use the generated dataset.")
         return _read_pair(*originals, spec, hint="Replace it with the original course file, or remove both "
                                                  "original files to use the generated dataset.")
-    cache = folder / CACHE_DIR.name
-    train_path, test_path = spec.cache_files(cache)
-    manifest_path = cache / f"generated_{spec.name}.json"
-    if not _cache_is_current(spec, manifest_path, train_path, test_path):
-        _generate_cache(spec, cache, manifest_path, train_path, test_path)
-    _verify_cache(manifest_path, train_path, test_path)
-    return _read_pair(train_path, test_path, spec, hint=f"Delete {train_path.name}, {test_path.name} and "
-                                                        f"{manifest_path.name} to generate them again.")
-
-
-def _cache_is_current(spec, manifest_path, train_path, test_path):
-    if not manifest_path.exists():
-        if train_path.exists() or test_path.exists():
-            raise DatasetError(f"{train_path.parent} holds generated {spec.name} files but not their checksums "
-                               f"({manifest_path.name}); delete {train_path.name} and {test_path.name} to "
-                               "generate them again.")
-        return False
-    manifest = read_manifest(manifest_path)
-    if manifest.get("generator_version") == GENERATOR_VERSION and manifest.get("seed") == spec.seed:
-        return True
-    warnings.warn(f"{manifest_path.parent}: the cached {spec.name} images come from another version of the "
-                  "generator; generating them again.", stacklevel=3)
-    return False
-
-
-def read_manifest(manifest_path, files="the generated .h5 files"):
-    """The JSON record (generator version, seed, sha256 sums) of a generated cache; ``files`` names its data."""
-    try:
-        return json.loads(manifest_path.read_text())
-    except (OSError, ValueError) as error:
-        raise DatasetError(f"{manifest_path} is unreadable ({error}); delete it and {files} next to it to "
-                           "generate them again.") from None
-
-
-def _generate_cache(spec, cache, manifest_path, train_path, test_path):
-    images, labels = spec.generate(spec.train_count + spec.test_count, spec.seed)
-    cache.mkdir(parents=True, exist_ok=True)
+    cache = spec.cache(folder / CACHE_DIR.name)
+    arrays = cache.load()
+    if arrays is None:
+        images, labels = spec.generate(spec.train_count + spec.test_count, spec.seed)
+        arrays = {"images": images, "labels": labels.astype(np.int64)}
+        cache.save(arrays)
     split = spec.train_count
+    images, labels = arrays["images"], arrays["labels"]
     classes = np.arange(spec.class_count, dtype=np.int64)
-    checksums = {}
-    for path, part, x, y in ((train_path, "train", images[:split], labels[:split]),
-                             (test_path, "test", images[split:], labels[split:])):
-        partial = path.with_suffix(".partial")
-        with h5py.File(partial, "w") as file:
-            file.create_dataset(f"{part}_set_x", data=x)
-            file.create_dataset(f"{part}_set_y", data=y)
-            file.create_dataset("list_classes", data=classes)
-        os.replace(partial, path)  # never leave a half-written file under the real name
-        checksums[path.name] = sha256_of(path)
-    manifest_path.write_text(json.dumps({"generator_version": GENERATOR_VERSION, "seed": spec.seed,
-                                         "sha256": checksums}, indent=1) + "\n")
-
-
-def _verify_cache(manifest_path, train_path, test_path):
-    recorded = read_manifest(manifest_path).get("sha256", {})
-    for path in (train_path, test_path):
-        if not path.exists():
-            raise DatasetError(f"{path} is missing; delete {manifest_path.name} next to it to generate the "
-                               "dataset again.")
-        if sha256_of(path) != recorded.get(path.name):
-            raise DatasetError(f"{path} does not match the sha256 recorded when it was generated (truncated or "
-                               f"changed?). Nothing was overwritten. Delete it, its partner and {manifest_path.name} "
-                               "to generate them again.")
+    return images[:split], labels[:split].reshape(1, -1), images[split:], labels[split:].reshape(1, -1), classes
 
 
 def _read_pair(train_path, test_path, spec, hint):

@@ -15,6 +15,8 @@ from utils.generators import render
 SIZE = 64
 SUPERSAMPLE = 4
 CLASS_NAMES = ("0", "1", "2", "3", "4", "5")
+# Bump when the images change: caches written by another version are generated again.
+GENERATOR_VERSION = 1
 PEOPLE = 30
 ROOMS = 12
 SHIFT_SD, MAX_ANGLE, SCALES = 0.025, 6, (1.2, 1.3)

@@ -13,6 +13,8 @@ from utils.generators import render
 SIZE = 64
 SUPERSAMPLE = 4
 CLASS_NAMES = ("not smiling", "smiling")
+# Bump when the images change: caches written by another version are generated again.
+GENERATOR_VERSION = 1
 
 HAIR_COLOURS = [(20, 16, 14), (60, 40, 25), (110, 75, 40), (170, 130, 70), (220, 190, 120), (150, 150, 150),
                 (120, 40, 20), (235, 235, 230)]

@@ -24,7 +24,6 @@ layer last.
 The Starry Night file is derived from Debian's ``opencv-doc`` package by
 ``python -m utils.derive.paintings <unpacked opencv-doc>`` (see datasets/paintings/README.md).
 """
-import argparse
 import dataclasses
 import hashlib
 import os

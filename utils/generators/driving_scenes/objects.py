@@ -102,107 +102,105 @@ def draw_vehicle(objects, rng, x, z, facing, body):
         return
     detailed = camera.focal * body["width"] / z > 14  # wheels, lights and plates only where they show
     objects.part(VEHICLE, z)
-    tangent = objects.road.tangent(z)
-    half, length, base = body["width"] / 2, body["length"], body["base"]
-    paint = body["colour"]
-    glass = (40, 48, 58)
-    tyre = (25, 25, 25)
+    vehicle = _Vehicle(objects, x, z, body)
+    vehicle.draw_shadow()
+    vehicle.draw_side(detailed)
+    vehicle.draw_top()
+    vehicle.draw_end(facing, detailed)
 
-    def at(lateral, y, along):
-        return camera.project(x + lateral + tangent * along, y, z + along)
 
-    def quad(corners, colour):
-        objects.sprite.draw("polygon", [at(*corner) for corner in corners], fill=colour)
+GLASS = (40, 48, 58)
+TYRE = (25, 25, 25)
 
-    shadow = ImageDraw.Draw(objects.shadows)
-    shadow.polygon(
-        [
-            at(-half - 0.2, 0, -0.3),
-            at(half + 0.2, 0, -0.3),
-            at(half + 0.2, 0, length + 0.3),
-            at(-half - 0.2, 0, length + 0.3),
-        ],
-        fill=255,
-    )
-    top = body["body"]
-    side = -half if x - half > 0 else (half if x + half < 0 else None)
-    if side is not None:  # the side towards the camera, with its wheels and windows
-        quad([(side, base, 0), (side, top, 0), (side, top, length), (side, base, length)], render.shade(paint, 0.8))
+
+class _Vehicle:
+    """Drawing a vehicle's faces in its own metres: ``lateral`` across (0 its centre line), ``y`` up from the
+    ground, ``along`` from its end nearest the camera; the body is a box with a cabin of glass on top."""
+
+    def __init__(self, objects, x, z, body):
+        self.objects, self.camera, self.x, self.z, self.body = objects, objects.camera, x, z, body
+        self.tangent = objects.road.tangent(z)
+        self.half, self.length, self.base, self.top = body["width"] / 2, body["length"], body["base"], body["body"]
+        self.paint = body["colour"]
+
+    def at(self, lateral, y, along):
+        return self.camera.project(self.x + lateral + self.tangent * along, y, self.z + along)
+
+    def quad(self, corners, colour):
+        self.objects.sprite.draw("polygon", [self.at(*corner) for corner in corners], fill=colour)
+
+    def end_face(self, x0, x1, y0, y1, colour, along=0.0):
+        """A rectangle across the vehicle, facing the camera."""
+        self.quad([(x0, y0, along), (x1, y0, along), (x1, y1, along), (x0, y1, along)], colour)
+
+    def side_face(self, lateral, y0, y1, a0, a1, colour):
+        """A rectangle along the vehicle's side at ``lateral``."""
+        self.quad([(lateral, y0, a0), (lateral, y1, a0), (lateral, y1, a1), (lateral, y0, a1)], colour)
+
+    def top_face(self, x0, x1, y, a0, a1, colour):
+        """A level rectangle at height ``y``."""
+        self.quad([(x0, y, a0), (x1, y, a0), (x1, y, a1), (x0, y, a1)], colour)
+
+    def cabin(self):
+        """Where the cabin's glass starts and ends along the vehicle: (a, b, c, d), windscreen b-a, rear d-c."""
+        return tuple(f * self.length for f in self.body["cabin"])
+
+    def draw_shadow(self):
+        half, length = self.half, self.length
+        corners = [(-half - 0.2, 0, -0.3), (half + 0.2, 0, -0.3), (half + 0.2, 0, length + 0.3),
+                   (-half - 0.2, 0, length + 0.3)]  # fmt: skip
+        ImageDraw.Draw(self.objects.shadows).polygon([self.at(*corner) for corner in corners], fill=255)
+
+    def draw_side(self, detailed):
+        """The side towards the camera, if one is, with its wheels and windows."""
+        half, length, base, top, body = self.half, self.length, self.base, self.top, self.body
+        side = -half if self.x - half > 0 else (half if self.x + half < 0 else None)
+        if side is None:
+            return
+        self.side_face(side, base, top, 0, length, render.shade(self.paint, 0.8))
         wheels = (0.18, 0.82) if body["kind"] != "bus" else (0.15, 0.75)
         for along in (length * wheel for wheel in wheels if detailed):
-            corners = [at(side, y, along + dz) for y in (0, 0.68) for dz in (-0.34, 0.34)]
+            corners = [self.at(side, y, along + dz) for y in (0, 0.68) for dz in (-0.34, 0.34)]
             us, vs = [c[0] for c in corners], [c[1] for c in corners]
-            objects.sprite.draw("ellipse", [min(us), min(vs), max(us), max(vs)], fill=tyre)
+            self.objects.sprite.draw("ellipse", [min(us), min(vs), max(us), max(vs)], fill=TYRE)
         if body["cabin"]:
-            a, b, c, d = (f * length for f in body["cabin"])
-            inset = 0.12 * np.sign(-side)
-            quad(
-                [
-                    (side + inset, top, a),
-                    (side + inset, body["roof"], b),
-                    (side + inset, body["roof"], c),
-                    (side + inset, top, d),
-                ],
-                glass,
-            )
+            a, b, c, d = self.cabin()
+            glass_at = side + 0.12 * np.sign(-side)
+            self.quad([(glass_at, top, a), (glass_at, body["roof"], b), (glass_at, body["roof"], c),
+                       (glass_at, top, d)], GLASS)  # fmt: skip
         elif body["kind"] == "bus":
-            quad(
-                [
-                    (side, top * 0.45, 0.3),
-                    (side, top * 0.85, 0.3),
-                    (side, top * 0.85, length - 0.3),
-                    (side, top * 0.45, length - 0.3),
-                ],
-                glass,
-            )
-    if camera.elevation > top:  # bonnet, boot or the roof of a box
-        quad([(-half, top, 0), (half, top, 0), (half, top, length), (-half, top, length)], render.shade(paint, 1.1))
-    if body["cabin"]:
-        a, b, c, d = (f * length for f in body["cabin"])
-        roof = body["roof"]
-        quad([(-half + 0.12, top, a), (half - 0.12, top, a), (half - 0.18, roof, b), (-half + 0.18, roof, b)], glass)
-        if camera.elevation > roof:
-            quad(
-                [(-half + 0.18, roof, b), (half - 0.18, roof, b), (half - 0.18, roof, c), (-half + 0.18, roof, c)],
-                render.shade(paint, 1.05),
-            )
-    # The end facing the camera: body, bumper, lights, number plate, tyres below.
-    quad([(-half, base, 0), (half, base, 0), (half, top, 0), (-half, top, 0)], render.shade(paint, 0.95))
-    if not detailed:
-        return
-    for lateral in (-half + 0.1, half - 0.38):
-        quad([(lateral, 0, 0.5), (lateral + 0.28, 0, 0.5), (lateral + 0.28, base, 0.5), (lateral, base, 0.5)], tyre)
-    quad([(-half, base, 0), (half, base, 0), (half, base + 0.15, 0), (-half, base + 0.15, 0)], (30, 30, 32))
-    lamp = (200, 30, 30) if facing > 0 else (235, 235, 210)
-    lamp_top = min(top - 0.08, 1.1)
-    for lateral in (-half + 0.05, half - 0.35):
-        quad(
-            [
-                (lateral, lamp_top - 0.15, 0),
-                (lateral + 0.3, lamp_top - 0.15, 0),
-                (lateral + 0.3, lamp_top, 0),
-                (lateral, lamp_top, 0),
-            ],
-            lamp,
-        )
-    quad(
-        [(-0.25, base + 0.2, 0), (0.25, base + 0.2, 0), (0.25, base + 0.32, 0), (-0.25, base + 0.32, 0)],
-        (225, 225, 220),
-    )
-    if body["kind"] == "bus" and facing < 0:  # a bus's windscreen and destination sign
-        quad(
-            [(-half + 0.1, 1.2, 0), (half - 0.1, 1.2, 0), (half - 0.1, top - 0.4, 0), (-half + 0.1, top - 0.4, 0)],
-            glass,
-        )
-        quad(
-            [
-                (-half + 0.3, top - 0.35, 0),
-                (half - 0.3, top - 0.35, 0),
-                (half - 0.3, top - 0.1, 0),
-                (-half + 0.3, top - 0.1, 0),
-            ],
-            (250, 160, 40),
-        )
+            self.side_face(side, top * 0.45, top * 0.85, 0.3, length - 0.3, GLASS)
+
+    def draw_top(self):
+        """The bonnet, boot or roof of a box where the camera sees it from above, then the cabin."""
+        half, top = self.half, self.top
+        if self.camera.elevation > top:
+            self.top_face(-half, half, top, 0, self.length, render.shade(self.paint, 1.1))
+        if self.body["cabin"]:
+            a, b, c, _ = self.cabin()
+            roof = self.body["roof"]
+            self.quad([(-half + 0.12, top, a), (half - 0.12, top, a), (half - 0.18, roof, b), (-half + 0.18, roof, b)],
+                      GLASS)  # fmt: skip
+            if self.camera.elevation > roof:
+                self.top_face(-half + 0.18, half - 0.18, roof, b, c, render.shade(self.paint, 1.05))
+
+    def draw_end(self, facing, detailed):
+        """The end facing the camera: body, then (where ``detailed``) tyres, bumper, lights, number plate."""
+        half, base, top = self.half, self.base, self.top
+        self.end_face(-half, half, base, top, render.shade(self.paint, 0.95))
+        if not detailed:
+            return
+        for lateral in (-half + 0.1, half - 0.38):
+            self.end_face(lateral, lateral + 0.28, 0, base, TYRE, along=0.5)
+        self.end_face(-half, half, base, base + 0.15, (30, 30, 32))
+        lamp = (200, 30, 30) if facing > 0 else (235, 235, 210)
+        lamp_top = min(top - 0.08, 1.1)
+        for lateral in (-half + 0.05, half - 0.35):
+            self.end_face(lateral, lateral + 0.3, lamp_top - 0.15, lamp_top, lamp)
+        self.end_face(-0.25, 0.25, base + 0.2, base + 0.32, (225, 225, 220))
+        if self.body["kind"] == "bus" and facing < 0:  # a bus's windscreen and destination sign
+            self.end_face(-half + 0.1, half - 0.1, 1.2, top - 0.4, GLASS)
+            self.end_face(-half + 0.3, half - 0.3, top - 0.35, top - 0.1, (250, 160, 40))
 
 
 def draw_pedestrian(objects, rng, x, z):

@@ -7,7 +7,20 @@ import numpy as np
 from utils.generators import render
 from utils.generators.driving_scenes.classes import BUILDING, GROUND, RAIL_TRACK, SIDEWALK, TERRAIN, VEGETATION, WATER
 from utils.generators.driving_scenes.geometry import BACKDROP_CELLS, FAR, INF, Road
-from utils.generators.driving_scenes.materials import FACADES, asphalt, ground_colour, palette_colour, vegetation_colour
+from utils.generators.driving_scenes.materials import (
+    FACADES,
+    asphalt,
+    fence_colour,
+    ground_colour,
+    guard_rail_colour,
+    line_paints,
+    palette_colour,
+    post_colour,
+    random_sky,
+    vegetation_colour,
+    wall_colour,
+    window_glass,
+)
 from utils.generators.driving_scenes.objects import PROPS, draw_lamp, draw_pedestrian, draw_prop, draw_tree
 from utils.generators.driving_scenes.traffic import add_road_furniture, add_traffic
 
@@ -65,30 +78,7 @@ class _Street:
 def random_street(rng):
     """A street of a random kind under a random sky: its road, both sides, traffic, backdrop and bridge."""
     kind = STREET_KINDS[rng.choice(len(STREET_KINDS), p=STREET_ODDS)]
-    weather = rng.choice(3, p=(0.55, 0.3, 0.15))  # clear, overcast, dusk
-    if weather == 0:
-        zenith = (rng.integers(30, 90), rng.integers(90, 150), rng.integers(170, 235))
-        if rng.random() < 0.2:  # a sky of one colour
-            horizon = tuple(int(c) for c in zenith)
-        else:  # paler towards the horizon
-            horizon = tuple(int(min(255, c * 0.5 + 120)) for c in zenith)
-        sky, sun_strength, visibility = (
-            (zenith, horizon, rng.uniform(0, 0.5)),
-            rng.uniform(0.5, 1),
-            rng.uniform(900, 4500),
-        )
-    elif weather == 1:
-        grey = int(rng.integers(175, 225))  # brighter than the facades below it
-        zenith = (grey - 20, grey - 12, grey - 5)
-        sky, sun_strength, visibility = (zenith, (grey + 15,) * 3, rng.uniform(0, 0.3)), 0.0, rng.uniform(800, 2500)
-    else:
-        zenith = (rng.integers(30, 70), rng.integers(40, 80), rng.integers(90, 150))
-        horizon = (rng.integers(200, 255), rng.integers(110, 170), rng.integers(70, 130))
-        sky, sun_strength, visibility = (
-            (zenith, horizon, rng.uniform(0, 0.6)),
-            rng.uniform(0.2, 0.6),
-            rng.uniform(600, 2400),
-        )
+    sky, sun_strength, visibility = random_sky(rng)
     haze = (tuple(int(c) for c in sky[1]), visibility)
     sun = (int(rng.choice([-1, 1])), sun_strength, rng.uniform(0.4, 1.6))
 
@@ -106,6 +96,7 @@ def random_street(rng):
 
 
 def _random_road(rng, kind):
+    """A road of the street's ``kind``: lanes, markings, maybe a median and a crossing; the camera in a lane."""
     lane = rng.uniform(2.9, 3.7)
     if kind == "city":
         per_direction, two_way = int(rng.choice([1, 2], p=(0.6, 0.4))), rng.random() < 0.85
@@ -116,11 +107,32 @@ def _random_road(rng, kind):
     directions = [-1] * per_direction + [1] * per_direction if two_way else [1] * int(rng.integers(1, 4))
     parking = [kind == "city" and rng.random() < 0.4 for _ in range(2)]
     median_width = rng.uniform(1.5, 4.0) if two_way and per_direction == 2 and rng.random() < 0.5 else 0.0
-    white = tuple(int(v) for v in rng.integers(200, 250, size=3))
-    yellow = (int(rng.integers(210, 250)), int(rng.integers(170, 210)), int(rng.integers(20, 80)))
+    white, yellow = line_paints(rng)
+    lanes, lines, width, median_at = _lay_out_lanes(rng, lane, directions, parking, median_width, white, yellow)
+    median = None
+    if median_width:
+        label = GROUND if rng.random() < 0.4 else TERRAIN
+        colour = ground_colour(rng, label)
+        median = (median_at - width / 2, median_width / 2, label, colour)
+    # centre the road
+    lanes = [(centre - width / 2, direction) for centre, direction in lanes]
+    lines = [(centre - width / 2,) + tuple(rest) for centre, *rest in lines]
 
-    # Lay the lanes out from the left edge, then centre the road.
-    lanes, lines, position = [], [], 0.0
+    own = [centre for centre, direction in lanes if direction == 1]
+    camera_at = own[rng.integers(len(own))] + rng.uniform(-0.25, 0.25) * lane
+    heading = rng.uniform(-0.06, 0.06)
+    curvature = 0.0 if rng.random() < 0.45 else rng.uniform(-1, 1) * (0.006 if kind == "country" else 0.004)
+    crossing = None
+    if kind != "country" and rng.random() < 0.35:
+        near = rng.uniform(7, 35)
+        crossing = (near, near + rng.uniform(3, 5), white)
+    return Road(-camera_at, heading, curvature, width / 2, asphalt(rng), lanes, lines, median, crossing)
+
+
+def _lay_out_lanes(rng, lane, directions, parking, median_width, white, yellow):
+    """Lanes and lines laid out from the left edge: ``(lanes, lines, width, median_at)``, as Road holds them but
+    measured from that edge (``median_at``: the median's centre, if ``median_width``)."""
+    lanes, lines, position, median_at = [], [], 0.0, None
     if parking[0]:
         lanes.append((position + 1.1, 0))
         position += 2.2
@@ -142,130 +154,117 @@ def _random_road(rng, kind):
     if parking[1]:
         lanes.append((position + 1.1, 0))
         position += 2.2
-    width = position
     if rng.random() < 0.6:  # solid edge lines, inside any parking lane
-        for edge in (2.2 * parking[0] + 0.2, width - 2.2 * parking[1] - 0.2):
+        for edge in (2.2 * parking[0] + 0.2, position - 2.2 * parking[1] - 0.2):
             lines.append((edge, 0.12, 0, 0, white))
-    median = None
-    if median_width:
-        label = GROUND if rng.random() < 0.4 else TERRAIN
-        colour = ground_colour(rng, label)
-        median = (median_at - width / 2, median_width / 2, label, colour)
-    lanes = [(centre - width / 2, direction) for centre, direction in lanes]
-    lines = [(centre - width / 2,) + tuple(rest) for centre, *rest in lines]
-
-    own = [centre for centre, direction in lanes if direction == 1]
-    camera_at = own[rng.integers(len(own))] + rng.uniform(-0.25, 0.25) * lane
-    heading = rng.uniform(-0.06, 0.06)
-    curvature = 0.0 if rng.random() < 0.45 else rng.uniform(-1, 1) * (0.006 if kind == "country" else 0.004)
-    crossing = None
-    if kind != "country" and rng.random() < 0.35:
-        near = rng.uniform(7, 35)
-        crossing = (near, near + rng.uniform(3, 5), white)
-    return Road(-camera_at, heading, curvature, width / 2, asphalt(rng), lanes, lines, median, crossing)
+    return lanes, lines, position, median_at
 
 
 def _random_side(rng, kind, side, objects):
     """The ground bands and upright surfaces of one side, and the trees, lamps and people that go with them."""
-    bands, uprights = [], []
     sidewalk = ground_colour(rng, SIDEWALK)
     grass = ground_colour(rng, TERRAIN)
     vegetation = vegetation_colour(rng)
-    walk = None  # (near, far) distance from the road's edge of the sidewalk
-    if kind == "city":
-        width = rng.uniform(2.0, 5.0)
-        bands += [
-            _Band(0.25, SIDEWALK, render.shade(sidewalk, 1.15), "kerb"),
-            _Band(width, SIDEWALK, sidewalk, "paving"),
-        ]
-        walk = (0.25, 0.25 + width)
-        if rng.random() < 0.2:
-            bands.append(_Band(rng.uniform(2, 6), GROUND, ground_colour(rng, GROUND), "gravel"))
-        bands.append(_Band(INF, GROUND, ground_colour(rng, GROUND), "gravel"))
-        line = sum(band.width for band in bands[:-1])
-        uprights.append(_Upright(side, line, _buildings(rng, kind)))
-        if rng.random() < 0.35:
-            _add_row(objects, rng, draw_tree, side, distance=(1.0, 1.0), spacing=(8, 14), colour=vegetation, small=True)
-    elif kind == "suburb":
-        if rng.random() < 0.6:
-            width = rng.uniform(0.8, 3.0)
-            bands.append(_Band(width, TERRAIN, grass, "grass"))
-        if rng.random() < 0.85:
-            start = sum(band.width for band in bands)
-            width = rng.uniform(1.5, 2.8)
-            bands.append(_Band(width, SIDEWALK, sidewalk, "paving"))
-            walk = (start, start + width)
-        line = sum(band.width for band in bands) + rng.uniform(0, 1)
-        garden = rng.uniform(3, 10)
-        bands.append(_Band(INF, TERRAIN, render.shade(grass, rng.uniform(0.85, 1.1)), "grass"))
-        hedges_mostly = ("hedge", "hedge", "hedge", "fence", "wall", None, None, None)
-        uprights.append(_Upright(side, line, _boundaries(rng, hedges_mostly)))
-        uprights.append(_Upright(side, line + garden, _buildings(rng, kind)))
-        if rng.random() < 0.8:
-            _add_row(
-                objects,
-                rng,
-                draw_tree,
-                side,
-                distance=(line + 1, line + garden - 1.5),
-                spacing=(6, 18),
-                colour=vegetation,
-            )
-    else:
-        if rng.random() < 0.6:
-            bands.append(_Band(rng.uniform(0.4, 1.8), GROUND, ground_colour(rng, GROUND), "gravel"))
-        edge = sum(band.width for band in bands)
-        feature = rng.choice(3, p=(0.9, 0.05, 0.05))  # fields, water, a railway
-        trees = (edge + 1, edge + 30)
-        if feature == 1:
-            shore = rng.uniform(2, 10)
-            bands += [_Band(shore, TERRAIN, grass, "grass"), _Band(INF, WATER, ground_colour(rng, WATER), "water")]
-            trees = (edge + 0.5, edge + max(0.5, shore - 1))
-        elif feature == 2:
-            verge = rng.uniform(2, 8)
-            bands += [
-                _Band(verge, TERRAIN, grass, "grass"),
-                _Band(3.2, RAIL_TRACK, ground_colour(rng, RAIL_TRACK), "rails"),
-                _Band(INF, TERRAIN, render.shade(grass, 0.9), "grass"),
-            ]
-            trees = (edge + verge + 5, edge + 35)
-        else:
-            bands.append(_Band(INF, TERRAIN, grass, "grass"))
-        if rng.random() < 0.3:
-            uprights.append(_Upright(side, edge + rng.uniform(0.2, 0.7), _guard_rail(rng)))
-        if feature != 1:
-            if rng.random() < 0.15:
-                uprights.append(_Upright(side, edge + rng.uniform(3, 8), _boundaries(rng, ("fence", None))))
-            if rng.random() < 0.5:
-                uprights.append(_Upright(side, edge + rng.uniform(10, 40), _forest_edge(rng, vegetation)))
-            elif rng.random() < 0.35:
-                uprights.append(_Upright(side, edge + rng.uniform(8, 30), _buildings(rng, kind)))
-        for _ in range(rng.poisson(4)):
-            distance, depth = rng.uniform(*trees), rng.uniform(4, 150)
-            objects.append((depth, draw_tree, dict(x=(side, distance), z=depth, colour=vegetation)))
-    if walk and rng.random() < (0.9 if kind == "city" else 0.5):
-        colour = (int(rng.integers(40, 75)),) * 3  # painted dark, unlike the facades
-        _add_row(objects, rng, draw_lamp, side, distance=(0.45, 0.45), spacing=(16, 35), colour=colour, side=side)
+    lay_out = {"city": _city_side, "suburb": _suburb_side, "country": _country_side}[kind]
+    bands, uprights, walk = lay_out(rng, side, objects, sidewalk, grass, vegetation)
     if walk:
-        people = rng.poisson(3.0 if kind == "city" else 0.8)
-        for _ in range(people):
-            depth = rng.uniform(3, 50)
-            objects.append((depth, draw_pedestrian, dict(x=(side, rng.uniform(walk[0] + 0.3, walk[1] - 0.2)), z=depth)))
-        props = rng.poisson(2.5 if kind == "city" else 0.8)
-        for _ in range(props):
-            depth = rng.uniform(3, 45)
-            kind_of_prop = PROPS[rng.integers(len(PROPS))]
-            objects.append(
-                (
-                    depth,
-                    draw_prop,
-                    dict(x=(side, rng.uniform(walk[0] + 0.3, walk[1] - 0.3)), z=depth, prop=kind_of_prop),
-                )
-            )
-        if kind == "city" and rng.random() < 0.15:
-            depth = rng.uniform(8, 40)
-            objects.append((depth, draw_prop, dict(x=(side, walk[1] - 0.9), z=depth, prop="shelter")))
+        _add_street_life(rng, kind, side, walk, objects)
     return bands, uprights
+
+
+# Each lays out one side of a street of its kind: ``(bands, uprights, walk)``, where ``walk`` is the (near,
+# far) distance of the sidewalk from the road's edge, or None.
+
+
+def _city_side(rng, side, objects, sidewalk, grass, vegetation):
+    """A kerb and a wide sidewalk, maybe gravel, then the buildings; sometimes a row of small trees."""
+    width = rng.uniform(2.0, 5.0)
+    bands = [_Band(0.25, SIDEWALK, render.shade(sidewalk, 1.15), "kerb"), _Band(width, SIDEWALK, sidewalk, "paving")]
+    walk = (0.25, 0.25 + width)
+    if rng.random() < 0.2:
+        bands.append(_Band(rng.uniform(2, 6), GROUND, ground_colour(rng, GROUND), "gravel"))
+    bands.append(_Band(INF, GROUND, ground_colour(rng, GROUND), "gravel"))
+    line = sum(band.width for band in bands[:-1])
+    uprights = [_Upright(side, line, _buildings(rng, "city"))]
+    if rng.random() < 0.35:
+        _add_row(objects, rng, draw_tree, side, distance=(1.0, 1.0), spacing=(8, 14), colour=vegetation, small=True)
+    return bands, uprights, walk
+
+
+def _suburb_side(rng, side, objects, sidewalk, grass, vegetation):
+    """Maybe a verge and a sidewalk, then hedges, fences or walls, front gardens with trees, and houses."""
+    bands, walk = [], None
+    if rng.random() < 0.6:
+        bands.append(_Band(rng.uniform(0.8, 3.0), TERRAIN, grass, "grass"))
+    if rng.random() < 0.85:
+        start = sum(band.width for band in bands)
+        width = rng.uniform(1.5, 2.8)
+        bands.append(_Band(width, SIDEWALK, sidewalk, "paving"))
+        walk = (start, start + width)
+    line = sum(band.width for band in bands) + rng.uniform(0, 1)
+    garden = rng.uniform(3, 10)
+    bands.append(_Band(INF, TERRAIN, render.shade(grass, rng.uniform(0.85, 1.1)), "grass"))
+    hedges_mostly = ("hedge", "hedge", "hedge", "fence", "wall", None, None, None)
+    uprights = [_Upright(side, line, _boundaries(rng, hedges_mostly)),
+                _Upright(side, line + garden, _buildings(rng, "suburb"))]  # fmt: skip
+    if rng.random() < 0.8:
+        trees = (line + 1, line + garden - 1.5)
+        _add_row(objects, rng, draw_tree, side, distance=trees, spacing=(6, 18), colour=vegetation)
+    return bands, uprights, walk
+
+
+def _country_side(rng, side, objects, sidewalk, grass, vegetation):
+    """Maybe gravel, then fields, water or a railway; guard rails, fences, a forest edge or a farm; trees."""
+    bands, uprights = [], []
+    if rng.random() < 0.6:
+        bands.append(_Band(rng.uniform(0.4, 1.8), GROUND, ground_colour(rng, GROUND), "gravel"))
+    edge = sum(band.width for band in bands)
+    feature = rng.choice(3, p=(0.9, 0.05, 0.05))  # fields, water, a railway
+    trees = (edge + 1, edge + 30)
+    if feature == 1:
+        shore = rng.uniform(2, 10)
+        bands += [_Band(shore, TERRAIN, grass, "grass"), _Band(INF, WATER, ground_colour(rng, WATER), "water")]
+        trees = (edge + 0.5, edge + max(0.5, shore - 1))
+    elif feature == 2:
+        verge = rng.uniform(2, 8)
+        bands += [_Band(verge, TERRAIN, grass, "grass"),
+                  _Band(3.2, RAIL_TRACK, ground_colour(rng, RAIL_TRACK), "rails"),
+                  _Band(INF, TERRAIN, render.shade(grass, 0.9), "grass")]  # fmt: skip
+        trees = (edge + verge + 5, edge + 35)
+    else:
+        bands.append(_Band(INF, TERRAIN, grass, "grass"))
+    if rng.random() < 0.3:
+        uprights.append(_Upright(side, edge + rng.uniform(0.2, 0.7), _guard_rail(rng)))
+    if feature != 1:
+        if rng.random() < 0.15:
+            uprights.append(_Upright(side, edge + rng.uniform(3, 8), _boundaries(rng, ("fence", None))))
+        if rng.random() < 0.5:
+            uprights.append(_Upright(side, edge + rng.uniform(10, 40), _forest_edge(rng, vegetation)))
+        elif rng.random() < 0.35:
+            uprights.append(_Upright(side, edge + rng.uniform(8, 30), _buildings(rng, "country")))
+    for _ in range(rng.poisson(4)):
+        distance, depth = rng.uniform(*trees), rng.uniform(4, 150)
+        objects.append((depth, draw_tree, dict(x=(side, distance), z=depth, colour=vegetation)))
+    return bands, uprights, None
+
+
+def _add_street_life(rng, kind, side, walk, objects):
+    """Lamps along the sidewalk ``walk`` (near, far), and people, street furniture and maybe a bus shelter on it."""
+    if rng.random() < (0.9 if kind == "city" else 0.5):
+        colour = post_colour(rng)
+        _add_row(objects, rng, draw_lamp, side, distance=(0.45, 0.45), spacing=(16, 35), colour=colour, side=side)
+    for _ in range(rng.poisson(3.0 if kind == "city" else 0.8)):
+        depth = rng.uniform(3, 50)
+        objects.append((depth, draw_pedestrian, dict(x=(side, rng.uniform(walk[0] + 0.3, walk[1] - 0.2)), z=depth)))
+    for _ in range(rng.poisson(2.5 if kind == "city" else 0.8)):
+        depth = rng.uniform(3, 45)
+        prop = PROPS[rng.integers(len(PROPS))]
+        objects.append(
+            (depth, draw_prop, dict(x=(side, rng.uniform(walk[0] + 0.3, walk[1] - 0.3)), z=depth, prop=prop))
+        )
+    if kind == "city" and rng.random() < 0.15:
+        depth = rng.uniform(8, 40)
+        objects.append((depth, draw_prop, dict(x=(side, walk[1] - 0.9), z=depth, prop="shelter")))
 
 
 def _add_row(objects, rng, draw, row_side, distance, spacing, **options):
@@ -284,7 +283,7 @@ def _buildings(rng, kind):
         length = rng.uniform(10, 35) if city else rng.uniform(8, 16)
         top = rng.uniform(6, 40) if city else rng.uniform(4, 9)
         colour = palette_colour(rng, FACADES, lighter_or_darker=True)
-        glass = tuple(int(v) for v in rng.integers(95, 150, size=3) + np.array([0, 8, 14]))  # lighter than car glass
+        glass = window_glass(rng)
         style = dict(
             bay=rng.uniform(2.2, 4.5),
             window=rng.uniform(0.35, 0.7),
@@ -313,13 +312,7 @@ def _boundaries(rng, kinds, start=None, stop=STREET_LENGTH):
         length = min(rng.uniform(6, 30), stop - depth)
         kind = kinds[rng.integers(len(kinds))]
         if kind == "wall":
-            brick = rng.random() < 0.4
-            # dark brick or pale concrete, unlike the facades' brick and plaster
-            colour = (
-                (int(rng.integers(105, 135)), int(rng.integers(45, 65)), int(rng.integers(35, 55)))
-                if brick
-                else (int(rng.integers(170, 205)),) * 3
-            )
+            colour, brick = wall_colour(rng)
             segments.append(
                 _Segment(
                     depth,
@@ -331,14 +324,14 @@ def _boundaries(rng, kinds, start=None, stop=STREET_LENGTH):
                 )
             )
         elif kind == "fence":
-            colour = [(120, 80, 50), (225, 225, 215), (40, 70, 45), (140, 140, 140), (30, 30, 30)][rng.integers(5)]
+            colour = fence_colour(rng)
             segments.append(
                 _Segment(
                     depth,
                     depth + length,
                     "fence",
                     rng.uniform(0.9, 2.0),
-                    tuple(colour),
+                    colour,
                     style=dict(
                         post=rng.uniform(1.8, 3.0),
                         picket=rng.uniform(0.1, 0.25),
@@ -358,12 +351,8 @@ def _guard_rail(rng):
     while depth < STREET_LENGTH:
         length = rng.uniform(40, 200)
         top = rng.uniform(0.7, 0.85)
-        grey = int(rng.integers(150, 210))  # galvanised steel, a little blue
-        segments.append(
-            _Segment(
-                depth, depth + length, "guardrail", top, (grey, grey + 3, grey + 8), style=dict(post=rng.uniform(2, 4))
-            )
-        )
+        colour = guard_rail_colour(rng)
+        segments.append(_Segment(depth, depth + length, "guardrail", top, colour, style=dict(post=rng.uniform(2, 4))))
         depth += length + rng.uniform(5, 40)
     return segments
 

@@ -1,6 +1,6 @@
 """Vehicles in the lanes, and the signs, traffic lights, cones and people on and beside the road."""
 
-from utils.generators.driving_scenes.materials import CAR_PAINTS, palette_colour
+from utils.generators.driving_scenes.materials import car_colour
 from utils.generators.driving_scenes.objects import (
     draw_pedestrian,
     draw_prop,
@@ -46,10 +46,7 @@ def add_traffic(rng, kind, road, objects):
 
 def _random_vehicle(rng, parked=False):
     kind = rng.choice(4, p=(0.95, 0.05, 0, 0) if parked else (0.7, 0.14, 0.09, 0.07))
-    if rng.random() < 0.6:
-        colour = palette_colour(rng, CAR_PAINTS)
-    else:  # many cars are black or white (silver-grey ones vanish into the asphalt)
-        colour = (int(rng.integers(10, 40) if rng.random() < 0.5 else rng.integers(190, 245)),) * 3
+    colour = car_colour(rng)
     if kind == 0:  # car or SUV
         tall = rng.random() < 0.3
         return dict(

@@ -1,11 +1,19 @@
 """One manifest, datasets/SHA256SUMS, for every committed data file; one verification for them and the caches."""
+
 import subprocess
 
 import pytest
 
 from utils.core import checksums
-from utils.core.checksums import (data_file_name, record_checksums, recorded_checksums, restore_hint, sha256_of,
-                                  verify_data_file, verify_sha256)
+from utils.core.checksums import (
+    data_file_name,
+    record_checksums,
+    recorded_checksums,
+    restore_hint,
+    sha256_of,
+    verify_data_file,
+    verify_sha256,
+)
 from utils.core.errors import ChangedDataFile, DatasetError, MissingDataFile
 from utils.core.paths import DATASETS_DIR, REPO_ROOT
 
@@ -13,12 +21,16 @@ from utils.core.paths import DATASETS_DIR, REPO_ROOT
 def committed_data_files():
     """Every file git tracks under datasets/ but the READMEs and the manifest itself."""
     try:
-        listed = subprocess.run(["git", "ls-files", "datasets"], cwd=REPO_ROOT, capture_output=True, text=True,
-                                check=True).stdout.split()
+        listed = subprocess.run(
+            ["git", "ls-files", "datasets"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+        ).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout")
-    return sorted(data_file_name(REPO_ROOT / path) for path in listed
-                  if not path.endswith("README.md") and path != f"datasets/{checksums.MANIFEST_NAME}")
+    return sorted(
+        data_file_name(REPO_ROOT / path)
+        for path in listed
+        if not path.endswith("README.md") and path != f"datasets/{checksums.MANIFEST_NAME}"
+    )
 
 
 def test_the_manifest_lists_every_committed_data_file_and_nothing_else():
@@ -33,9 +45,14 @@ def test_every_committed_data_file_has_its_recorded_sum():
 def test_a_changed_file_names_itself_its_sums_and_the_fix(tmp_path):
     path = tmp_path / "weights.bin"
     path.write_bytes(b"not the weights")
-    with pytest.raises(ChangedDataFile, match=r"weights.bin is not the expected file: its sha256 is "
-                                              rf"{sha256_of(path)}, expected {'0' * 64}\. Do this\."):
+    with pytest.raises(
+        ChangedDataFile,
+        match=r"weights.bin is not the expected file \(truncated or changed\): its sha256 is "
+        rf"{sha256_of(path)}, expected {'0' * 64}\. Do this\.",
+    ):
         verify_sha256(path, "0" * 64, "Do this.")
+    with pytest.raises(ChangedDataFile, match=r"not the expected file \(a reason\)"):
+        verify_sha256(path, "0" * 64, "Do this.", "a reason")
     with pytest.raises(MissingDataFile, match=r"gone.bin is missing\. Do this\."):
         verify_sha256(tmp_path / "gone.bin", "0" * 64, "Do this.")
     assert verify_sha256(path, sha256_of(path), "Do this.") == path
@@ -45,9 +62,10 @@ def test_a_changed_file_names_itself_its_sums_and_the_fix(tmp_path):
 
 
 def test_the_fix_points_to_git_and_to_the_folder_readme():
-    assert restore_hint("yolo/coco.names") == ("It is truncated, changed, or a Git LFS pointer in place of the "
-                                               "file. Restore it with `git checkout -- datasets/yolo/coco.names`, "
-                                               "or derive it again as datasets/yolo/README.md describes.")
+    assert restore_hint("yolo/coco.names") == (
+        "Restore it with `git checkout -- datasets/yolo/coco.names`, or derive it again as datasets/yolo/README.md "
+        "describes."
+    )
     assert "datasets/photos/darknet/README.md" in restore_hint("photos/darknet/dog.jpg")
     assert "datasets/README.md" in restore_hint("imagenet_classes.txt")
 

@@ -3,7 +3,7 @@ import gzip
 import numpy as np
 import pytest
 
-from utils.core.checksums import recorded_checksums
+from tests.data_file_checks import assert_loader_checks
 from utils.data import fashion_mnist
 
 
@@ -31,13 +31,6 @@ def test_read_idx_round_trips_and_rejects_damaged_files(tmp_path):
         fashion_mnist.read_idx(foreign)
 
 
-def test_missing_or_changed_file_names_the_file_and_the_fix(monkeypatch):
-    records = recorded_checksums()
-    monkeypatch.setitem(records, "fashion_mnist/t10k-labels-idx1-ubyte.gz", "0" * 64)
-    with pytest.raises(ValueError, match=r"t10k-labels-idx1-ubyte.gz is not the expected file.*git checkout -- "
-                                         r"datasets/fashion_mnist/t10k-labels-idx1-ubyte.gz"):
-        fashion_mnist.load_fashion_mnist()
-    monkeypatch.setitem(records, "fashion_mnist/gone.gz", "0" * 64)
-    monkeypatch.setattr(fashion_mnist, "IMAGES_FILE", fashion_mnist.FOLDER / "gone.gz")
-    with pytest.raises(FileNotFoundError, match="gone.gz is missing.*datasets/fashion_mnist/README.md describes"):
-        fashion_mnist.load_fashion_mnist()
+def test_a_changed_or_missing_file_is_named_with_the_fix(monkeypatch):
+    assert_loader_checks(monkeypatch, fashion_mnist.load_fashion_mnist, "fashion_mnist/t10k-labels-idx1-ubyte.gz",
+                         lambda path: monkeypatch.setattr(fashion_mnist, "IMAGES_FILE", path))  # fmt: skip

@@ -1,4 +1,5 @@
 """The one cache of generated datasets: checked on every load, rebuilt for another generator, never overwritten."""
+
 import json
 import os
 import warnings
@@ -13,8 +14,9 @@ ARRAYS = {"images": np.arange(24, dtype=np.uint8).reshape(2, 3, 4), "labels": np
 
 
 def cache(folder, version=1):
-    return GeneratedCache("generated_things", ("images", "labels"), {"generator_version": version, "size": (3, 4)},
-                          folder=folder)
+    return GeneratedCache(
+        "generated_things", ("images", "labels"), {"generator_version": version, "size": (3, 4)}, folder=folder
+    )
 
 
 def test_an_empty_folder_has_no_cache_and_a_saved_one_loads_back(tmp_path):
@@ -26,7 +28,10 @@ def test_an_empty_folder_has_no_cache_and_a_saved_one_loads_back(tmp_path):
         np.testing.assert_array_equal(loaded[name], ARRAYS[name])
         assert loaded[name].dtype == ARRAYS[name].dtype
     assert sorted(path.name for path in (tmp_path / "cache").iterdir()) == [
-        "generated_things.json", "generated_things_images.npy", "generated_things_labels.npy"]
+        "generated_things.json",
+        "generated_things_images.npy",
+        "generated_things_labels.npy",
+    ]
     manifest = json.loads((tmp_path / "cache" / "generated_things.json").read_text())
     assert manifest["parameters"] == {"generator_version": 1, "size": [3, 4]}
     assert manifest["shapes"] == {"images": [2, 3, 4], "labels": [2]}
@@ -38,8 +43,11 @@ def test_a_changed_file_is_reported_and_kept(tmp_path):
     data = bytearray(labels.read_bytes())
     data[-1] ^= 0xFF
     labels.write_bytes(bytes(data))
-    with pytest.raises(DatasetError, match=r"generated_things_labels.npy is not the expected file.*changed since "
-                                           r"it was generated. Nothing was overwritten: delete"):
+    with pytest.raises(
+        DatasetError,
+        match=r"generated_things_labels.npy is not the expected file \(truncated or changed since it was "
+        r"generated\): its sha256 is .*Nothing was overwritten: delete",
+    ):
         cache(tmp_path).load()
     assert labels.read_bytes() == bytes(data)
 
@@ -73,8 +81,11 @@ def test_a_shape_that_differs_from_the_manifest_is_reported(tmp_path):
     manifest = json.loads(manifest_path.read_text())
     manifest["shapes"]["labels"] = [3]
     manifest_path.write_text(json.dumps(manifest))
-    with pytest.raises(DatasetError, match=r"generated_things_labels.npy holds an array of shape \(2,\), not the "
-                                           r"\[3\] its manifest records"):
+    with pytest.raises(
+        DatasetError,
+        match=r"generated_things_labels.npy holds an array of shape \(2,\), not the "
+        r"\[3\] its manifest records",
+    ):
         cache(tmp_path).load()
 
 
@@ -90,9 +101,11 @@ def test_files_are_written_under_names_of_this_process_then_renamed(tmp_path, mo
     monkeypatch.setattr(os, "replace", recording_replace)
     cache(tmp_path).save(ARRAYS)
     pid = os.getpid()
-    assert renamed == [(f"generated_things_images.npy.{pid}.partial", "generated_things_images.npy"),
-                       (f"generated_things_labels.npy.{pid}.partial", "generated_things_labels.npy"),
-                       (f"generated_things.json.{pid}.partial", "generated_things.json")]
+    assert renamed == [
+        (f"generated_things_images.npy.{pid}.partial", "generated_things_images.npy"),
+        (f"generated_things_labels.npy.{pid}.partial", "generated_things_labels.npy"),
+        (f"generated_things.json.{pid}.partial", "generated_things.json"),
+    ]
     assert not list(tmp_path.glob("*.partial"))
 
 

@@ -1,4 +1,5 @@
 """The Keras face encoder agrees with dlib, and the detection + alignment pipeline tells people apart."""
+
 import shutil
 
 import numpy as np
@@ -45,8 +46,11 @@ def test_encodings_are_unit_vectors(model):
 
 def test_align_face_with_dlib_landmarks_reproduces_dlib_chips():
     for name, points, dlib_chip in zip(REFERENCE["files"], REFERENCE["landmarks"], REFERENCE["chips"]):
-        chip = face_detection.align_face(face_detection.load_rgb(face_detection.FACE_PHOTOS_DIR / name), points,
-                                         template=face_detection.DLIB_5_POINT_TEMPLATE)
+        chip = face_detection.align_face(
+            face_detection.load_rgb(face_detection.FACE_PHOTOS_DIR / name),
+            points,
+            template=face_detection.DLIB_5_POINT_TEMPLATE,
+        )
         difference = np.abs(chip.astype(np.int16) - dlib_chip)
         # Bit-exact here; one level of rounding is left to other platforms' float arithmetic.
         assert difference.max() <= 1 and np.mean(difference > 0) < 0.01, name
@@ -67,7 +71,8 @@ def test_same_person_is_closer_than_different_people(model):
 
 def test_detect_faces_finds_one_face_with_landmarks_inside_its_box():
     boxes, landmarks, confidences = face_detection.detect_faces(
-        face_detection.load_rgb(face_detection.FACE_PHOTOS_DIR / "grace_hopper.jpg"))
+        face_detection.load_rgb(face_detection.FACE_PHOTOS_DIR / "grace_hopper.jpg")
+    )
     assert boxes.shape == (1, 4) and landmarks.shape == (1, 5, 2) and confidences.shape == (1,)
     x, y, width, height = boxes[0]
     assert np.all((landmarks[0] >= [x, y]) & (landmarks[0] <= [x + width, y + height]))
@@ -108,16 +113,21 @@ def weights_copy(tmp_path):
 
 def test_missing_weights_name_the_file_and_the_fix(weights_copy):
     weights_copy[0].unlink()
-    with pytest.raises(FileNotFoundError, match=r"face_recognition_model\.bin is missing\. Restore it with "
-                                                r"`git checkout -- datasets/face_encoder/"):
+    with pytest.raises(
+        FileNotFoundError,
+        match=r"face_recognition_model\.bin is missing\. Restore it with "
+        r"`git checkout -- datasets/face_encoder/",
+    ):
         face_encoder.load_face_encoder(*weights_copy)
 
 
 def test_truncated_weights_name_the_file_and_the_fix(weights_copy):
     weights_copy[1].write_bytes(weights_copy[1].read_bytes()[:1000])
-    with pytest.raises(ValueError, match=r"face_recognition_model-weights_manifest\.json is not the expected file: "
-                                         r"its sha256 is [0-9a-f]{64}.*truncated, changed, or a Git LFS pointer.*"
-                                         r"derive it again as datasets/face_encoder/README\.md describes"):
+    with pytest.raises(
+        ValueError,
+        match=r"face_recognition_model-weights_manifest\.json is not the expected file \(truncated, changed, or a "
+        r"Git LFS pointer\): its sha256 is [0-9a-f]{64}.*derive it again as datasets/face_encoder/README\.md describes",
+    ):
         face_encoder.load_face_encoder(*weights_copy)
 
 

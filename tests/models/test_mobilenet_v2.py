@@ -1,4 +1,5 @@
 """MobileNetV2 with torchvision's ImageNet weights: architecture, converter, torch reference, predictions."""
+
 import collections
 import io
 import pickle
@@ -10,20 +11,33 @@ import keras
 import numpy as np
 import pytest
 
+from tests.data_file_checks import assert_loader_checks
+from utils.data.images import photo_batch
 from utils.derive import convert_mobilenet_v2 as convert
 from utils.models import mobilenet_v2
-from utils.core.checksums import recorded_checksums
-from utils.core.paths import DATASETS_DIR
-from utils.data.images import photo_batch
 from utils.models.mobilenet_v2 import MobileNetV2, decode_predictions, preprocess_input
 
 # torchvision's MobileNetV2 table (expansion, channels, blocks, first stride), written out here
 # so that the synthetic state dict does not come from the code under test.
-TORCHVISION_STAGES = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2),
-                      (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1))
+TORCHVISION_STAGES = (
+    (1, 16, 1, 1),
+    (6, 24, 2, 2),
+    (6, 32, 3, 2),
+    (6, 64, 4, 2),
+    (6, 96, 3, 1),
+    (6, 160, 3, 2),
+    (6, 320, 1, 1),
+)
 # Well-known torchvision/Keras ImageNet class indices.
-KNOWN_CLASSES = {0: "tench", 1: "goldfish", 22: "bald eagle", 151: "Chihuahua", 285: "Egyptian cat",
-                 967: "espresso", 999: "toilet tissue"}
+KNOWN_CLASSES = {
+    0: "tench",
+    1: "goldfish",
+    22: "bald eagle",
+    151: "Chihuahua",
+    285: "Egyptian cat",
+    967: "espresso",
+    999: "toilet tissue",
+}
 DOG_BREEDS = range(151, 269)  # ImageNet's 118 dog classes, Chihuahua to Mexican hairless
 
 
@@ -56,9 +70,14 @@ def torchvision_state_dict(seed=0):
     conv_bn_relu("features.18", 1280, 320, 1)
     shapes["classifier.1.weight"] = (1000, 1280)
     shapes["classifier.1.bias"] = (1000,)
-    return {name: (rng.integers(0, 10**6, shape) if name.endswith("num_batches_tracked")
-                   else rng.uniform(0.5, 1.5, shape).astype(np.float32))
-            for name, shape in shapes.items()}
+    return {
+        name: (
+            rng.integers(0, 10**6, shape)
+            if name.endswith("num_batches_tracked")
+            else rng.uniform(0.5, 1.5, shape).astype(np.float32)
+        )
+        for name, shape in shapes.items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +106,9 @@ def test_full_model_counts_and_arguments(tmp_path):
     full = MobileNetV2(weights=None)
     assert len(full.layers) == 157 and full.count_params() == 3_538_984
     assert full.output_shape == (None, 1000) and [layer.name for layer in full.layers[-2:]] == [
-        "global_average_pooling2d", "predictions"]
+        "global_average_pooling2d",
+        "predictions",
+    ]
     assert full.get_layer("bn_Conv1").epsilon == 1e-5
     any_size = MobileNetV2(input_shape=(None, None, 3), include_top=False, weights=None)
     assert any_size.output_shape == (None, None, None, 1280)
@@ -112,16 +133,21 @@ def test_converter_places_every_tensor_of_a_synthetic_state_dict():
     depthwise = model.get_layer("block_13_depthwise").kernel.numpy()
     assert depthwise.shape == (3, 3, 576, 1)
     np.testing.assert_array_equal(depthwise[0, 2, 7, 0], state_dict["features.14.conv.1.0.weight"][7, 0, 0, 2])
-    np.testing.assert_array_equal(model.get_layer("expanded_conv_project").kernel.numpy()[0, 0, 31, 15],
-                                  state_dict["features.1.conv.1.weight"][15, 31, 0, 0])
+    np.testing.assert_array_equal(
+        model.get_layer("expanded_conv_project").kernel.numpy()[0, 0, 31, 15],
+        state_dict["features.1.conv.1.weight"][15, 31, 0, 0],
+    )
     batch_norm = model.get_layer("block_16_project_BN")
     np.testing.assert_array_equal(batch_norm.moving_variance.numpy(), state_dict["features.17.conv.3.running_var"])
     np.testing.assert_array_equal(batch_norm.gamma.numpy(), state_dict["features.17.conv.3.weight"])
     np.testing.assert_array_equal(model.get_layer("predictions").kernel.numpy(), state_dict["classifier.1.weight"].T)
     # The model's values are exactly the state dict's (counters aside): each tensor used once, nothing else.
     ours = np.sort(np.concatenate([weight.numpy().ravel() for weight in model.weights]))
-    given = np.sort(np.concatenate([array.ravel() for name, array in state_dict.items()
-                                    if not name.endswith("num_batches_tracked")]))
+    given = np.sort(
+        np.concatenate(
+            [array.ravel() for name, array in state_dict.items() if not name.endswith("num_batches_tracked")]
+        )
+    )
     np.testing.assert_array_equal(ours, given)
 
 
@@ -192,10 +218,12 @@ def write_legacy_pth(path, storages, tensors, monkeypatch):
 
 def test_legacy_reader_reads_views_of_shared_storages_and_rejects_damaged_files(tmp_path, monkeypatch):
     storages = {"101": np.arange(12, dtype=np.float32), "102": np.array([7], dtype=np.int64)}
-    tensors = {"conv.weight": ("101", 0, (3, 4), (4, 1)),
-               "transposed": ("101", 0, (4, 3), (1, 4)),  # a view of the same storage, as torch saves .t()
-               "tail": ("101", 8, (2, 2), (2, 1)),
-               "bn.num_batches_tracked": ("102", 0, (), ())}
+    tensors = {
+        "conv.weight": ("101", 0, (3, 4), (4, 1)),
+        "transposed": ("101", 0, (4, 3), (1, 4)),  # a view of the same storage, as torch saves .t()
+        "tail": ("101", 8, (2, 2), (2, 1)),
+        "bn.num_batches_tracked": ("102", 0, (), ()),
+    }
     path = tmp_path / "tiny.pth"
     write_legacy_pth(path, storages, tensors, monkeypatch)
     monkeypatch.undo()  # the reader needs no torch
@@ -207,16 +235,18 @@ def test_legacy_reader_reads_views_of_shared_storages_and_rejects_damaged_files(
     assert read["bn.num_batches_tracked"].dtype == np.int64 and read["bn.num_batches_tracked"] == 7
 
     data = path.read_bytes()
-    for name, damaged, error in (("truncated", data[:-4], "truncated or damaged"),
-                                 ("cut in the pickle", data[:60], "truncated"),
-                                 ("padded", data + b"\0" * 8, "8 bytes left over"),
-                                 ("not torch", pickle.dumps(42, protocol=2), "not a legacy PyTorch file")):
+    for name, damaged, error in (
+        ("truncated", data[:-4], "truncated or damaged"),
+        ("cut in the pickle", data[:60], "truncated"),
+        ("padded", data + b"\0" * 8, "8 bytes left over"),
+        ("not torch", pickle.dumps(42, protocol=2), "not a legacy PyTorch file"),
+    ):
         damaged_path = tmp_path / f"{name}.pth"
         damaged_path.write_bytes(damaged)
         with pytest.raises(ValueError, match=error):
             convert.read_legacy_state_dict(damaged_path)
     malicious = tmp_path / "malicious.pth"
-    malicious.write_bytes(data[:data.index(b"ccollections")] + pickle.dumps(print, protocol=2)[2:])
+    malicious.write_bytes(data[: data.index(b"ccollections")] + pickle.dumps(print, protocol=2)[2:])
     with pytest.raises(convert.ForbiddenPickle, match=r"unexpected object \S*builtin\S*\.print"):
         convert.read_legacy_state_dict(malicious)
 
@@ -230,7 +260,9 @@ def test_committed_weights_reproduce_the_torch_reference():
 
 
 def test_imagenet_predictions_on_real_photos(imagenet_model):
-    scores = imagenet_model.predict(preprocess_input(photo_batch(("chelsea", "coffee", "eagle", "dog"), 224)), verbose=0)
+    scores = imagenet_model.predict(
+        preprocess_input(photo_batch(("chelsea", "coffee", "eagle", "dog"), 224)), verbose=0
+    )
     top5 = decode_predictions(scores, top=5)
     for expected, predictions in zip(("Egyptian cat", "espresso", "bald eagle"), top5):
         assert predictions[0][1] == expected and predictions[0][2] > 0.5, predictions
@@ -255,8 +287,11 @@ def test_class_names_and_decode_predictions():
     scores[0, [285, 967, 22]] = [0.2, 0.5, 0.3]
     scores[1, 151] = 1.0
     decoded = decode_predictions(scores, top=3)
-    assert decoded[0] == [("n07920052", "espresso", 0.5), ("n01614925", "bald eagle", pytest.approx(0.3)),
-                          ("n02124075", "Egyptian cat", pytest.approx(0.2))]
+    assert decoded[0] == [
+        ("n07920052", "espresso", 0.5),
+        ("n01614925", "bald eagle", pytest.approx(0.3)),
+        ("n02124075", "Egyptian cat", pytest.approx(0.2)),
+    ]
     assert decoded[1][0] == ("n02085620", "Chihuahua", 1.0) and len(decoded[1]) == 3
     with pytest.raises(ValueError, match=r"shape \(samples, 1000\)"):
         decode_predictions(scores[:, :10])
@@ -279,15 +314,6 @@ def test_preprocess_input_on_numpy_tensors_and_keras_tensors():
 
 
 def test_missing_or_corrupt_weights_give_a_clear_error(monkeypatch):
-    records = recorded_checksums()
-    # a changed file: its bytes no longer have the recorded sum
-    monkeypatch.setitem(records, "mobilenet_v2/mobilenet_v2_imagenet.weights.h5", "0" * 64)
-    with pytest.raises(ValueError, match=r"mobilenet_v2_imagenet.weights.h5 is not the expected file.*"
-                                         r"git checkout -- datasets/mobilenet_v2/mobilenet_v2_imagenet.weights.h5.*"
-                                         r"datasets/mobilenet_v2/README.md describes"):
-        MobileNetV2(include_top=False)
-    monkeypatch.setitem(records, "mobilenet_v2/gone.weights.h5", "0" * 64)
-    monkeypatch.setattr(mobilenet_v2, "WEIGHTS_FILE", DATASETS_DIR / "mobilenet_v2" / "gone.weights.h5")
-    with pytest.raises(FileNotFoundError, match=r"gone.weights.h5 is missing.*git checkout -- "
-                                                r"datasets/mobilenet_v2/gone.weights.h5"):
-        MobileNetV2()
+    assert_loader_checks(monkeypatch, lambda: MobileNetV2(include_top=False),
+                         "mobilenet_v2/mobilenet_v2_imagenet.weights.h5",
+                         lambda path: monkeypatch.setattr(mobilenet_v2, "WEIGHTS_FILE", path))  # fmt: skip

@@ -6,6 +6,7 @@ all. Loaders call ``verify_data_file`` before they read a file; the commands in 
 file record its sum with ``record_checksums``. Generated caches keep their sums beside them
 (utils.data.generated_cache); both go through ``verify_sha256``.
 """
+
 import functools
 import hashlib
 from collections.abc import Iterable
@@ -26,18 +27,20 @@ def sha256_of(path: str | Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def verify_sha256(path: str | Path, expected: str, fix: str) -> Path:
+def verify_sha256(path: str | Path, expected: str, fix: str, causes: str = "truncated or changed") -> Path:
     """Return ``path`` if it exists with the ``expected`` sha256; otherwise raise an error ending in ``fix``.
 
-    A missing file raises MissingDataFile (a FileNotFoundError), a truncated or changed one ChangedDataFile
-    (a ValueError); both are DatasetErrors.
+    A missing file raises MissingDataFile (a FileNotFoundError), another file ChangedDataFile (a ValueError)
+    whose message gives its likely ``causes``; both are DatasetErrors.
     """
     path = Path(path)
     if not path.is_file():
         raise MissingDataFile(f"{path} is missing. {fix}")
     actual = sha256_of(path)
     if actual != expected:
-        raise ChangedDataFile(f"{path} is not the expected file: its sha256 is {actual}, expected {expected}. {fix}")
+        raise ChangedDataFile(
+            f"{path} is not the expected file ({causes}): its sha256 is {actual}, expected {expected}. {fix}"
+        )
     return path
 
 
@@ -66,19 +69,18 @@ def data_file_name(path: str | Path) -> str:
     try:
         return Path(path).resolve().relative_to(DATASETS_DIR.resolve()).as_posix()
     except ValueError:
-        raise ValueError(f"{path} is not under {DATASETS_DIR}: only committed data files have recorded "
-                         "checksums") from None
+        raise ValueError(
+            f"{path} is not under {DATASETS_DIR}: only committed data files have recorded checksums"
+        ) from None
 
 
 def restore_hint(name: str) -> str:
-    """What went wrong with a committed data file, and how to get it back: from git, or derived again as its
-    folder's README says."""
+    """How to get a committed data file back: from git, or derived again as its folder's README says."""
     folder = (DATASETS_DIR / name).parent
     while folder != DATASETS_DIR and not (folder / "README.md").is_file():
         folder = folder.parent
     readme = (folder / "README.md").relative_to(DATASETS_DIR.parent).as_posix()
-    return (f"It is truncated, changed, or a Git LFS pointer in place of the file. Restore it with "
-            f"`git checkout -- datasets/{name}`, or derive it again as {readme} describes.")
+    return f"Restore it with `git checkout -- datasets/{name}`, or derive it again as {readme} describes."
 
 
 def verify_data_file(path: str | Path, name: str | None = None) -> Path:
@@ -91,9 +93,11 @@ def verify_data_file(path: str | Path, name: str | None = None) -> Path:
     name = name or data_file_name(path)
     expected = recorded_checksums().get(name)
     if expected is None:
-        raise MissingDataFile(f"datasets/{name} is not a committed data file: {manifest_path()} has no checksum "
-                              "for it. A maintainer records one with utils.core.checksums.record_checksums.")
-    return verify_sha256(path, expected, restore_hint(name))
+        raise MissingDataFile(
+            f"datasets/{name} is not a committed data file: {manifest_path()} has no checksum "
+            "for it. A maintainer records one with utils.core.checksums.record_checksums."
+        )
+    return verify_sha256(path, expected, restore_hint(name), "truncated, changed, or a Git LFS pointer")
 
 
 def record_checksums(paths: Iterable[str | Path]) -> Path:
@@ -104,7 +108,6 @@ def record_checksums(paths: Iterable[str | Path]) -> Path:
     records = dict(recorded_checksums()) if manifest_path().is_file() else {}
     records.update({data_file_name(path): sha256_of(path) for path in paths})
     manifest = manifest_path()
-    manifest.write_text("".join(f"{digest}  {name}\n" for name, digest in sorted(records.items())),
-                        encoding="utf-8")
+    manifest.write_text("".join(f"{digest}  {name}\n" for name, digest in sorted(records.items())), encoding="utf-8")
     recorded_checksums.cache_clear()
     return manifest

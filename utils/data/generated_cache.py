@@ -8,6 +8,7 @@ under a real name. Loading checks each file against its recorded sum: a changed 
 never overwritten. A cache written with other parameters (another version of the generator) is generated
 again, with a warning.
 """
+
 import json
 import os
 import warnings
@@ -53,22 +54,29 @@ class GeneratedCache:
         if not self.manifest_path.exists():
             present = [path.name for path in self.paths.values() if path.exists()]
             if present:
-                raise DatasetError(f"{self.folder} holds generated files ({', '.join(present)}) but not their "
-                                   f"checksums ({self.manifest_path.name}). {self._fix()}")
+                raise DatasetError(
+                    f"{self.folder} holds generated files ({', '.join(present)}) but not their "
+                    f"checksums ({self.manifest_path.name}). {self._fix()}"
+                )
             return None
         manifest = self._manifest()
         if manifest.get("parameters") != self.parameters:
-            warnings.warn(f"{self.manifest_path}: the cached {self.stem} files come from another version of the "
-                          "generator or the course; generating them again.", stacklevel=3)
+            warnings.warn(
+                f"{self.manifest_path}: the cached {self.stem} files come from another version of the "
+                "generator or the course; generating them again.",
+                stacklevel=3,
+            )
             return None
         arrays = {}
         for name, path in self.paths.items():
             expected = manifest.get("sha256", {}).get(path.name, "")
-            verify_sha256(path, expected, f"It is truncated or changed since it was generated. {self._fix()}")
+            verify_sha256(path, expected, self._fix(), "truncated or changed since it was generated")
             arrays[name] = np.load(path, allow_pickle=False)
             if list(arrays[name].shape) != manifest.get("shapes", {}).get(name):
-                raise DatasetError(f"{path} holds an array of shape {arrays[name].shape}, not the "
-                                   f"{manifest.get('shapes', {}).get(name)} its manifest records. {self._fix()}")
+                raise DatasetError(
+                    f"{path} holds an array of shape {arrays[name].shape}, not the "
+                    f"{manifest.get('shapes', {}).get(name)} its manifest records. {self._fix()}"
+                )
         return arrays
 
     def save(self, arrays: dict[str, np.ndarray]) -> None:
@@ -81,9 +89,11 @@ class GeneratedCache:
             partials[path] = path.with_name(f"{path.name}.{os.getpid()}.partial")
             with open(partials[path], "wb") as file:
                 np.save(file, arrays[name], allow_pickle=False)
-        manifest = {"parameters": self.parameters,
-                    "shapes": {name: list(np.shape(arrays[name])) for name in self.names},
-                    "sha256": {path.name: sha256_of(partial) for path, partial in partials.items()}}
+        manifest = {
+            "parameters": self.parameters,
+            "shapes": {name: list(np.shape(arrays[name])) for name in self.names},
+            "sha256": {path.name: sha256_of(partial) for path, partial in partials.items()},
+        }
         partials[self.manifest_path] = self.manifest_path.with_name(f"{self.manifest_path.name}.{os.getpid()}.partial")
         partials[self.manifest_path].write_text(json.dumps(manifest, indent=1) + "\n")
         for path, partial in partials.items():

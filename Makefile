@@ -1,13 +1,14 @@
 # On a fresh machine with Python 3.10-3.13 and pip, two commands:
 #   make lab    set up, then open the course in JupyterLab
 #   make test   set up, then run the whole test suite (notebooks in quick mode)
-# and, for instructors, `make benchmark` (every notebook in full mode, timed).
+# and, for instructors, `make benchmark` (every notebook in full mode, timed);
+# for contributors, `make lint` (ruff: lint and format check, as CI runs it).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup lab test benchmark
+.PHONY: setup lab test lint benchmark
 
 setup: $(STAMP)
 
@@ -23,6 +24,10 @@ lab: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 benchmark: setup
 	$(BIN)/python -m utils.runner --mode full

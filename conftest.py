@@ -4,6 +4,7 @@ The test suite runs the notebooks in quick mode unless CNN_COURSE_MODE is set
 (`CNN_COURSE_MODE=full pytest week1` checks the stored full-mode outputs).
 The nbval kernels inherit this process's environment.
 """
+
 import os
 
 from utils.core.mode import MODE_VARIABLE

@@ -1,4 +1,5 @@
 """Every course notebook follows the conventions of CONTRIBUTING.md."""
+
 import importlib
 import io
 import re
@@ -19,8 +20,6 @@ def code_cells(path):
     return [cell for cell in notebook.cells if cell.cell_type == "code"]
 
 
-
-
 def test_all_week1_notebooks_exist():
     assert "week1/Convolution_model_Step_by_Step.ipynb" in existing_notebooks()
 
@@ -36,22 +35,26 @@ def test_notebook_is_valid_small_and_uses_the_python3_kernel(path):
 @pytest.mark.parametrize("path", NOTEBOOKS)
 def test_tensorflow_is_started_quietly_first(path):
     first = code_cells(path)[0].source
-    assert first.splitlines()[0].startswith("import utils.quiet_tensorflow"), \
+    assert first.splitlines()[0].startswith("import utils.quiet_tensorflow"), (
         "import utils.quiet_tensorflow first: TensorFlow's start-up log would show in the first cell"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS)
 def test_no_path_tweaks_and_no_mode_variable_in_notebooks(path):
     for cell in code_cells(path):
         assert "sys.path" not in cell.source
-        assert "os.environ" not in cell.source and "CNN_COURSE_MODE" not in cell.source, \
+        assert "os.environ" not in cell.source and "CNN_COURSE_MODE" not in cell.source, (
             "ask utils.pick() for mode-dependent settings"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS)
 def test_notebook_is_stored_executed(path):
     cells = code_cells(path)
-    assert all(cell.execution_count for cell in cells), "run the notebook (python -m utils.runner --write) before committing"
+    assert all(cell.execution_count for cell in cells), (
+        "run the notebook (python -m utils.runner --write) before committing"
+    )
     assert not [output for cell in cells for output in cell.outputs if output.output_type == "error"]
 
 
@@ -61,8 +64,14 @@ def test_graded_cells_carry_nbgrader_metadata_and_solution_markers(path):
     assert graded_functions, "a course notebook has graded functions"
     for name, graded, _ in graded_functions:
         assert re.search(rf"^def {name}\(", graded.source, re.MULTILINE), f"the cell defines {name}()"
-        assert graded.metadata.nbgrader == {"grade": False, "grade_id": name, "locked": False,
-                                            "schema_version": 3, "solution": True, "task": False}
+        assert graded.metadata.nbgrader == {
+            "grade": False,
+            "grade_id": name,
+            "locked": False,
+            "schema_version": 3,
+            "solution": True,
+            "task": False,
+        }
         assert graded.source.count("### BEGIN SOLUTION") == graded.source.count("### END SOLUTION") >= 1
         assert not graded.outputs
 
@@ -72,7 +81,9 @@ def test_each_graded_function_is_followed_by_its_public_test(path):
     module = importlib.import_module(f"utils.grading.public_tests.{Path(path).stem.lower()}")
     tested = set()
     for name, _, test in graded_and_test_cells(REPO_ROOT / path):
-        assert test is not None and test.source.startswith(f"public_tests.{name}_test("), f"the cell after {name} runs its public test"
+        assert test is not None and test.source.startswith(f"public_tests.{name}_test("), (
+            f"the cell after {name} runs its public test"
+        )
         assert callable(getattr(module, f"{name}_test"))
         assert test.metadata.nbgrader["grade"] is True and test.metadata.nbgrader["grade_id"] == f"{name}_test"
         assert test.metadata.nbgrader["points"] > 0

@@ -5,6 +5,7 @@ grading tools and the maintainers' derivation commands; the course runner beside
 The package's own top level (utils/__init__.py, utils/quiet_tensorflow.py) is what notebooks import:
 it may use any sub-package, and no sub-package may import it.
 """
+
 import ast
 
 import pytest
@@ -33,8 +34,9 @@ def imported_modules(path):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             # ``from utils import x`` may name a sub-package or a name of the package's top level
-            yield from [f"{node.module}.{alias.name}" for alias in node.names] if node.module == "utils" \
-                else [node.module]
+            yield from (
+                [f"{node.module}.{alias.name}" for alias in node.names] if node.module == "utils" else [node.module]
+            )
 
 
 def sub_package(module):
@@ -44,8 +46,10 @@ def sub_package(module):
 
 
 def modules_by_sub_package():
-    return {path: sub_package(".".join(path.relative_to(REPO_ROOT).with_suffix("").parts))
-            for path in sorted(UTILS.rglob("*.py"))}
+    return {
+        path: sub_package(".".join(path.relative_to(REPO_ROOT).with_suffix("").parts))
+        for path in sorted(UTILS.rglob("*.py"))
+    }
 
 
 def test_every_module_belongs_to_a_known_sub_package():
@@ -54,8 +58,14 @@ def test_every_module_belongs_to_a_known_sub_package():
     assert {path.name for path in UTILS.iterdir() if path.is_dir() and path.name != "__pycache__"} == set(ALLOWED)
 
 
-@pytest.mark.parametrize("path", [pytest.param(path, id=path.relative_to(UTILS).as_posix())
-                                  for path, package in modules_by_sub_package().items() if package])
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(path, id=path.relative_to(UTILS).as_posix())
+        for path, package in modules_by_sub_package().items()
+        if package
+    ],
+)
 def test_imports_flow_one_way(path):
     package = sub_package(".".join(path.relative_to(REPO_ROOT).with_suffix("").parts))
     wrong = []

@@ -12,6 +12,7 @@ The sub-packages, from the bottom up (each imports only those below it; CONTRIBU
 ``core``, ``generators``, ``data``, ``lessons``, ``models`` for the notebooks; ``grading`` and ``derive``
 on top; ``runner`` beside them, on ``core`` alone.
 """
+
 from utils.core.environment import seed_everything
 from utils.core.mode import current_mode, pick
 from utils.runner.record import record_metric

@@ -4,6 +4,7 @@ TensorFlow writes timestamped lines to the process's stderr while it loads; Jupy
 first cell's output, which then never repeats (and nbval would fail on it). Importing this module before
 TensorFlow or Keras loads them quietly; later imports of TensorFlow reuse the loaded module.
 """
+
 from utils.core.environment import import_tensorflow_quietly
 
 import_tensorflow_quietly()

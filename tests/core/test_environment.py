@@ -11,8 +11,9 @@ def run_model_once():
     import keras
 
     utils.seed_everything(7)
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Dropout(0.5),
-                              keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(3), keras.layers.Dropout(0.5), keras.layers.Dense(1)]
+    )
     model.compile(optimizer="adam", loss="mse")
     x = np.random.standard_normal((32, 4)).astype("float32")
     model.fit(x, x[:, :1], epochs=2, batch_size=8, verbose=0)

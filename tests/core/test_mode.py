@@ -3,8 +3,8 @@ import json
 import pytest
 
 import utils
-from utils.runner.record import METRICS_FILE_VARIABLE, read_metrics, record_metric
 from utils.core.mode import MODE_VARIABLE, current_mode, pick
+from utils.runner.record import METRICS_FILE_VARIABLE, read_metrics, record_metric
 
 
 def test_full_mode_is_the_default(monkeypatch):
@@ -47,10 +47,17 @@ def test_record_metric_collects_metrics_for_the_runner(monkeypatch, tmp_path):
     assert read_metrics(path) == {"accuracy": 0.75, "seconds": 12.0}
 
 
-@pytest.mark.parametrize("name, value, error", [
-    ("test accuracy", 0.9, ValueError), ("", 0.9, ValueError), (3, 0.9, ValueError),
-    ("accuracy", "high", TypeError), ("accuracy", None, TypeError), ("accuracy", float("nan"), ValueError),
-])
+@pytest.mark.parametrize(
+    "name, value, error",
+    [
+        ("test accuracy", 0.9, ValueError),
+        ("", 0.9, ValueError),
+        (3, 0.9, ValueError),
+        ("accuracy", "high", TypeError),
+        ("accuracy", None, TypeError),
+        ("accuracy", float("nan"), ValueError),
+    ],
+)
 def test_record_metric_rejects_bad_input(name, value, error):
     with pytest.raises(error):
         record_metric(name, value)

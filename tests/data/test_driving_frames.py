@@ -1,4 +1,5 @@
 """The segmentation loader: generated frames (cache, checksums), the original CARLA folders, clear errors."""
+
 import json
 
 import numpy as np
@@ -6,11 +7,10 @@ import pytest
 from PIL import Image
 
 from utils.core.environment import import_tensorflow_quietly
-from utils.data import driving_frames
-from utils.generators import driving_scenes
 from utils.core.errors import DatasetError
-from utils.data.driving_frames import (CLASS_NAMES, PALETTE, class_ids, colorize, legend_handles,
-                                     load_driving_dataset)
+from utils.data import driving_frames
+from utils.data.driving_frames import CLASS_NAMES, PALETTE, class_ids, colorize, legend_handles, load_driving_dataset
+from utils.generators import driving_scenes
 
 
 @pytest.fixture
@@ -33,11 +33,13 @@ def test_generated_frames_as_the_original_pipeline_gives_them(cache):
     images, masks = as_arrays(dataset)
     expected_images, expected_masks = driving_scenes.generate(3, seed=0)
     np.testing.assert_allclose(images, expected_images / 255, atol=1e-6)
-    assert 0 <= images.min() and images.max() <= 1
+    assert images.min() >= 0 and images.max() <= 1
     np.testing.assert_array_equal(masks[..., 0], expected_masks)
     assert sorted(path.name for path in cache.iterdir()) == [
-        "generated_driving_scenes_seed0.json", "generated_driving_scenes_seed0_images.npy",
-        "generated_driving_scenes_seed0_masks.npy"]
+        "generated_driving_scenes_seed0.json",
+        "generated_driving_scenes_seed0_images.npy",
+        "generated_driving_scenes_seed0_masks.npy",
+    ]
 
 
 def test_default_count_is_the_originals(monkeypatch):
@@ -71,8 +73,11 @@ def test_cache_is_reused_and_extended_with_only_the_missing_frames(cache, monkey
     np.testing.assert_array_equal(more[1][:2], first[1])
     manifest = json.loads((cache / "generated_driving_scenes_seed4.json").read_text())
     assert manifest["shapes"] == {"images": [3, 96, 128, 3], "masks": [3, 96, 128, 1]}
-    assert manifest["parameters"] == {"generator_version": driving_scenes.GENERATOR_VERSION, "seed": 4,
-                                      "size": [96, 128]}
+    assert manifest["parameters"] == {
+        "generator_version": driving_scenes.GENERATOR_VERSION,
+        "seed": 4,
+        "size": [96, 128],
+    }
 
 
 @pytest.mark.parametrize("count", [0, -3, 2.5, "10", True])
@@ -88,6 +93,7 @@ def test_seed_must_be_a_non_negative_integer(seed):
 
 
 # --- The original CARLA folders ---------------------------------------------------------------------
+
 
 def write_original(folder, names, seed=0):
     """PNG pairs twice the course's size, in 2x2 blocks so that any nearest resize keeps one value per block.
@@ -150,8 +156,11 @@ def test_missing_original_folder_is_named(tmp_path):
 def test_mismatched_names_are_listed(tmp_path):
     write_original(tmp_path, ["a.png", "b.png"])
     (tmp_path / "CameraMask" / "b.png").rename(tmp_path / "CameraMask" / "c.png")
-    with pytest.raises(DatasetError, match=r"do not match \(only in .*CameraRGB: b.png; only in .*CameraMask: "
-                                           r"c.png\).*same name"):
+    with pytest.raises(
+        DatasetError,
+        match=r"do not match \(only in .*CameraRGB: b.png; only in .*CameraMask: "
+        r"c.png\).*same name",
+    ):
         load_driving_dataset(folder=tmp_path)
 
 
@@ -173,11 +182,18 @@ def test_empty_folders_and_too_large_counts_are_refused(tmp_path):
         load_driving_dataset(count=2, folder=tmp_path)
 
 
-@pytest.mark.parametrize("mask, message", [
-    (np.zeros((150, 200), np.uint8), r"CameraRGB/b.png is 256x192 pixels but its mask .*CameraMask/b.png is "
-                                     r"200x150.*remove both"),
-    (np.full((192, 256), 200, np.uint8), r"CameraMask/b.png holds class id 200.*replace it"),
-], ids=["another size", "foreign class ids"])
+@pytest.mark.parametrize(
+    "mask, message",
+    [
+        (
+            np.zeros((150, 200), np.uint8),
+            r"CameraRGB/b.png is 256x192 pixels but its mask .*CameraMask/b.png is "
+            r"200x150.*remove both",
+        ),
+        (np.full((192, 256), 200, np.uint8), r"CameraMask/b.png holds class id 200.*replace it"),
+    ],
+    ids=["another size", "foreign class ids"],
+)
 def test_masks_that_do_not_fit_are_named(tmp_path, mask, message):
     write_original(tmp_path, ["a.png", "b.png"])
     Image.fromarray(mask, "L").save(tmp_path / "CameraMask" / "b.png")
@@ -186,6 +202,7 @@ def test_masks_that_do_not_fit_are_named(tmp_path, mask, message):
 
 
 # --- Colours for display -------------------------------------------------------------------------------
+
 
 def test_colorize_maps_ids_to_the_palette():
     mask = np.array([[0, 7], [13, 22]], np.uint8)

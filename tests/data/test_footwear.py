@@ -58,7 +58,9 @@ def test_a_missing_photo_is_named_with_the_fix(folder_copy):
 def test_a_changed_photo_is_named_with_the_fix(folder_copy):
     photo = next((folder_copy / "ankle_boot").glob("*.png"))
     photo.write_bytes(photo.read_bytes()[:-10])
-    with pytest.raises(ValueError, match=f"{photo.name} is not the expected file.*datasets/footwear/README.md describes"):
+    with pytest.raises(
+        ValueError, match=f"{photo.name} is not the expected file.*datasets/footwear/README.md describes"
+    ):
         footwear.footwear_directory(folder_copy)
 
 
@@ -76,7 +78,7 @@ def test_the_loader_splits_400_and_100_photos_into_batches_of_160x160_rgb():
     assert not train_files & validation_files
     images, labels = next(iter(train_dataset))
     assert images.shape == (32, 160, 160, 3) and images.dtype == "float32" and labels.dtype == "int32"
-    assert 0 <= float(np.min(images)) and float(np.max(images)) <= 255
+    assert float(np.min(images)) >= 0 and float(np.max(images)) <= 255
     # Greyscale photos read as RGB: three equal channels.
     np.testing.assert_array_equal(images[..., 0], images[..., 2])
     validation_labels = np.concatenate([labels for _, labels in validation_dataset])

@@ -1,4 +1,5 @@
 """Generators (determinism, balance, ranges) and loaders (layout, cache, original files, errors)."""
+
 import hashlib
 import warnings
 
@@ -6,10 +7,10 @@ import h5py
 import numpy as np
 import pytest
 
-from utils.data import happy_and_signs
-from utils.generators import hand_signs, happy_faces
 from utils.core.errors import DatasetError
+from utils.data import happy_and_signs
 from utils.data.happy_and_signs import GeneratedDataset, convert_to_one_hot, load_dataset
+from utils.generators import hand_signs, happy_faces
 
 # sha256 of the images and labels of generate(12, seed=5). A change here means the
 # generator's output changed: bump its GENERATOR_VERSION and update the checksum.
@@ -54,12 +55,23 @@ def test_loader_returns_the_original_layout(tmp_path):
     assert X_test.shape == (4, 64, 64, 3) and Y_test.shape == (1, 4)
     assert classes.tolist() == [0, 1, 2, 3, 4, 5] and classes.dtype == np.int64
     assert sorted(path.name for path in (tmp_path / "cache").iterdir()) == [
-        "generated_signs.json", "generated_signs_images.npy", "generated_signs_labels.npy"]
+        "generated_signs.json",
+        "generated_signs_images.npy",
+        "generated_signs_labels.npy",
+    ]
 
 
 def test_full_datasets_have_the_course_sizes():
-    assert (happy_and_signs.HAPPY.train_count, happy_and_signs.HAPPY.test_count, happy_and_signs.HAPPY.class_count) == (600, 150, 2)
-    assert (happy_and_signs.SIGNS.train_count, happy_and_signs.SIGNS.test_count, happy_and_signs.SIGNS.class_count) == (1080, 120, 6)
+    assert (happy_and_signs.HAPPY.train_count, happy_and_signs.HAPPY.test_count, happy_and_signs.HAPPY.class_count) == (
+        600,
+        150,
+        2,
+    )
+    assert (happy_and_signs.SIGNS.train_count, happy_and_signs.SIGNS.test_count, happy_and_signs.SIGNS.class_count) == (
+        1080,
+        120,
+        6,
+    )
 
 
 def test_second_load_reads_the_verified_cache(tmp_path):
@@ -76,8 +88,11 @@ def test_second_load_reads_the_verified_cache(tmp_path):
 def write_original(path, part, count, classes=(0, 1), keys=None):
     rng = np.random.default_rng(0)
     with h5py.File(path, "w") as file:
-        contents = {f"{part}_set_x": rng.integers(0, 256, (count, 64, 64, 3), dtype=np.uint8),
-                    f"{part}_set_y": np.arange(count) % len(classes), "list_classes": np.array(classes)}
+        contents = {
+            f"{part}_set_x": rng.integers(0, 256, (count, 64, 64, 3), dtype=np.uint8),
+            f"{part}_set_y": np.arange(count) % len(classes),
+            "list_classes": np.array(classes),
+        }
         for key in keys or contents:
             file.create_dataset(key, data=contents[key])
 
@@ -127,8 +142,7 @@ def test_wrong_image_shape_in_an_original_file(tmp_path):
 
 
 def test_convert_to_one_hot():
-    np.testing.assert_array_equal(convert_to_one_hot(np.array([[0, 2, 1]]), 3),
-                                  [[1, 0, 0], [0, 0, 1], [0, 1, 0]])
+    np.testing.assert_array_equal(convert_to_one_hot(np.array([[0, 2, 1]]), 3), [[1, 0, 0], [0, 0, 1], [0, 1, 0]])
     with pytest.raises(ValueError, match=r"labels must lie in 0..2, got values from 0 to 3"):
         convert_to_one_hot(np.array([0, 3]), 3)
 

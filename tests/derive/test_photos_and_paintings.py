@@ -1,4 +1,5 @@
 """The photo-derivation helper, and the painting derived with it as committed."""
+
 import pytest
 from PIL import Image
 
@@ -27,4 +28,3 @@ def test_the_painting_is_derived_from_opencv_doc_as_committed(tmp_path):
         assert image.size == (400, 316)
     with pytest.raises(FileNotFoundError, match="dpkg-deb -x"):
         paintings.write_starry_night(tmp_path / "empty", out_dir=tmp_path / "out")
-

@@ -1,4 +1,5 @@
 """The driving-scene generator: determinism, shapes and ranges, classes present, masks that fit the images."""
+
 import hashlib
 
 import numpy as np
@@ -13,8 +14,18 @@ from utils.generators.driving_scenes import CLASS_NAMES, PALETTE
 PINNED = "23b0e8054101b031ca5e21081813e2b169afafccb7897277470ebafffa319a54"
 PINNED_SEED0 = "5d1b66267e4b533e00d719162ed02f9f7001d4c97c070ad8574e7b86bc4b2f34"
 # The classes the course asks every set of frames to show.
-REQUIRED = ("road", "road line", "sidewalk", "building", "sky", "vegetation", "vehicle", "pedestrian", "pole",
-            "traffic sign")
+REQUIRED = (
+    "road",
+    "road line",
+    "sidewalk",
+    "building",
+    "sky",
+    "vegetation",
+    "vehicle",
+    "pedestrian",
+    "pole",
+    "traffic sign",
+)
 FRAMES = 24
 
 
@@ -94,5 +105,18 @@ def test_masks_agree_with_images(frames):
 def test_palette_has_a_distinct_colour_per_class():
     assert len(CLASS_NAMES) == len(PALETTE) == 23 and PALETTE.dtype == np.uint8
     assert len({tuple(colour) for colour in PALETTE}) == len(PALETTE)
-    assert CLASS_NAMES[:13] == ("unlabeled", "building", "fence", "other", "pedestrian", "pole", "road line",
-                                "road", "sidewalk", "vegetation", "vehicle", "wall", "traffic sign")
+    assert CLASS_NAMES[:13] == (
+        "unlabeled",
+        "building",
+        "fence",
+        "other",
+        "pedestrian",
+        "pole",
+        "road line",
+        "road",
+        "sidewalk",
+        "vegetation",
+        "vehicle",
+        "wall",
+        "traffic sign",
+    )

@@ -1,5 +1,6 @@
 """The autograder: hidden cases pass on the solutions, fail on the student version and on the mutants,
 and a misbehaving learner notebook costs only the functions that misbehave."""
+
 import functools
 import tempfile
 from pathlib import Path
@@ -8,11 +9,10 @@ import nbformat
 import pytest
 
 from tests.mutants import mutant_source, mutants_of
-from utils.grading import autograde
-from utils.core.paths import REPO_ROOT, existing_notebooks
-from utils.grading.grader import Grader, hidden_tests
 from utils.core.errors import CourseError
-from utils.grading import notebook_cells
+from utils.core.paths import REPO_ROOT, existing_notebooks
+from utils.grading import autograde, notebook_cells
+from utils.grading.grader import Grader, hidden_tests
 from utils.grading.notebook_cells import graded_cells
 from utils.grading.release import student_cells, student_version
 
@@ -25,8 +25,11 @@ def grader(notebook):
 
 
 def graded_functions():
-    return [pytest.param(notebook, name, id=f"{name}")
-            for notebook in existing_notebooks() for name in graded_cells(REPO_ROOT / notebook)]
+    return [
+        pytest.param(notebook, name, id=f"{name}")
+        for notebook in existing_notebooks()
+        for name in graded_cells(REPO_ROOT / notebook)
+    ]
 
 
 @pytest.mark.parametrize("notebook", existing_notebooks())
@@ -46,9 +49,12 @@ def test_hidden_cases_pass_on_the_solution_and_fail_on_the_student_version(noteb
 
 
 def mutants():
-    return [pytest.param(notebook, name, old, new, id=f"{name}: {description}")
-            for notebook in existing_notebooks()
-            for name, variants in mutants_of(notebook).items() for description, old, new in variants]
+    return [
+        pytest.param(notebook, name, old, new, id=f"{name}: {description}")
+        for notebook in existing_notebooks()
+        for name, variants in mutants_of(notebook).items()
+        for description, old, new in variants
+    ]
 
 
 @pytest.mark.parametrize("notebook, name, old, new", mutants())
@@ -62,10 +68,12 @@ MISBEHAVIOURS = {
     # function: (what the learner's cell does, the reason the autograder must give)
     "conv_single_step": (None, "NotImplementedError"),
     "conv_forward": ("del np\n", "deletes or redefines np"),
-    "pool_forward": ('def pool_forward(A_prev, hparameters):\n    return A_prev\n', "signature changed"),
+    "pool_forward": ("def pool_forward(A_prev, hparameters):\n    return A_prev\n", "signature changed"),
     "conv_backward": ("def conv_backward(dZ, cache):\n    while True:\n        pass\n", "did not finish within"),
-    "create_mask_from_window": ('def create_mask_from_window(x):\n    print("x" * 3_000_000)\n    return x == x.max()\n',
-                                "printed 3,000,001 characters"),
+    "create_mask_from_window": (
+        'def create_mask_from_window(x):\n    print("x" * 3_000_000)\n    return x == x.max()\n',
+        "printed 3,000,001 characters",
+    ),
     "distribute_value": ("import os\nos._exit(3)\n", "kernel died"),
     "pool_backward": ("numerical_gradient = None\n", "deletes or redefines numerical_gradient"),
 }
@@ -80,7 +88,8 @@ def test_autograder_survives_a_misbehaving_notebook(tmp_path, monkeypatch):
             cell.source = solution[name]
         elif name in MISBEHAVIOURS and MISBEHAVIOURS[name][0]:
             cell.source = f"# GRADED FUNCTION: {name}\n" + (
-                MISBEHAVIOURS[name][0] if name != "conv_forward" else MISBEHAVIOURS[name][0] + solution[name])
+                MISBEHAVIOURS[name][0] if name != "conv_forward" else MISBEHAVIOURS[name][0] + solution[name]
+            )
     learner = tmp_path / "Convolution_model_Step_by_Step.ipynb"
     nbformat.write(notebook, learner)
 
@@ -88,8 +97,9 @@ def test_autograder_survives_a_misbehaving_notebook(tmp_path, monkeypatch):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    rows = {row["name"]: row for row in autograde.autograde(learner, Path(STEP_BY_STEP), timeout=10,
-                                                            log=lambda line: None)}
+    rows = {
+        row["name"]: row for row in autograde.autograde(learner, Path(STEP_BY_STEP), timeout=10, log=lambda line: None)
+    }
     assert list(scratch.iterdir()) == [], "the learner's sources are not left behind"
 
     assert rows["zero_pad"]["scored"] == rows["zero_pad"]["points"] == 1

@@ -1,8 +1,16 @@
 import numpy as np
 import pytest
 
-from utils.grading.checks import (CheckFailed, call_function, check_array, check_equal, check_same_object, check_tuple,
-                          check_type, describe)
+from utils.grading.checks import (
+    CheckFailed,
+    call_function,
+    check_array,
+    check_equal,
+    check_same_object,
+    check_tuple,
+    check_type,
+    describe,
+)
 
 EXPECTED = np.arange(6.0).reshape(2, 3)
 
@@ -41,11 +49,14 @@ def test_nan_is_a_wrong_value():
         check(np.where(EXPECTED == 0, np.nan, EXPECTED))
 
 
-@pytest.mark.parametrize("value, says", [
-    ([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]], r"got list of length 2 \(wrap it in np.array"),
-    (None, "got None"),
-    ("text", "got str"),
-])
+@pytest.mark.parametrize(
+    "value, says",
+    [
+        ([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]], r"got list of length 2 \(wrap it in np.array"),
+        (None, "got None"),
+        ("text", "got str"),
+    ],
+)
 def test_wrong_types_are_named(value, says):
     with pytest.raises(CheckFailed, match=says):
         check(value)

@@ -1,4 +1,5 @@
 """The summary comparator must fail on any missing, extra, reordered or misconfigured layer."""
+
 import keras
 import pytest
 
@@ -7,9 +8,16 @@ from utils.grading.model_summary import compare_model, format_summary, summarize
 
 
 def layers(padding="valid", activation="sigmoid", rate=0.2, initializer="glorot_uniform", axis=3, pool=2):
-    return [keras.layers.ZeroPadding2D(3), keras.layers.Conv2D(8, 3, padding=padding, kernel_initializer=initializer),
-            keras.layers.BatchNormalization(axis=axis), keras.layers.ReLU(), keras.layers.MaxPool2D(pool),
-            keras.layers.Flatten(), keras.layers.Dropout(rate), keras.layers.Dense(1, activation=activation)]
+    return [
+        keras.layers.ZeroPadding2D(3),
+        keras.layers.Conv2D(8, 3, padding=padding, kernel_initializer=initializer),
+        keras.layers.BatchNormalization(axis=axis),
+        keras.layers.ReLU(),
+        keras.layers.MaxPool2D(pool),
+        keras.layers.Flatten(),
+        keras.layers.Dropout(rate),
+        keras.layers.Dense(1, activation=activation),
+    ]
 
 
 def model(stack):
@@ -20,9 +28,18 @@ EXPECTED = summarize(model(layers()))
 
 
 def test_expected_summary_lists_class_shape_parameters_and_settings():
-    assert EXPECTED[1] == ["Conv2D", (None, 20, 20, 8), 224,
-                           {"kernel_size": (3, 3), "strides": (1, 1), "padding": "valid", "activation": "linear",
-                            "kernel_initializer": "GlorotUniform"}]
+    assert EXPECTED[1] == [
+        "Conv2D",
+        (None, 20, 20, 8),
+        224,
+        {
+            "kernel_size": (3, 3),
+            "strides": (1, 1),
+            "padding": "valid",
+            "activation": "linear",
+            "kernel_initializer": "GlorotUniform",
+        },
+    ]
     assert EXPECTED[2][3] == {"axis": 3}
     assert EXPECTED[6][3] == {"rate": 0.2}
     assert "Conv2D" in format_summary(EXPECTED)
@@ -67,13 +84,16 @@ def test_reordered_layers_fail():
         compare_model(model(stack), EXPECTED)
 
 
-@pytest.mark.parametrize("change, says", [
-    ({"padding": "same"}, "padding='valid' expected, got 'same'"),
-    ({"activation": "relu"}, "activation='sigmoid' expected, got 'relu'"),
-    ({"rate": 0.5}, "rate=0.2 expected, got 0.5"),
-    ({"initializer": "random_uniform"}, "kernel_initializer='GlorotUniform' expected, got 'RandomUniform'"),
-    ({"pool": 4}, "pool_size=(2, 2) expected, got (4, 4)"),
-])
+@pytest.mark.parametrize(
+    "change, says",
+    [
+        ({"padding": "same"}, "padding='valid' expected, got 'same'"),
+        ({"activation": "relu"}, "activation='sigmoid' expected, got 'relu'"),
+        ({"rate": 0.5}, "rate=0.2 expected, got 0.5"),
+        ({"initializer": "random_uniform"}, "kernel_initializer='GlorotUniform' expected, got 'RandomUniform'"),
+        ({"pool": 4}, "pool_size=(2, 2) expected, got (4, 4)"),
+    ],
+)
 def test_misconfigured_layer_fails_and_names_the_setting(change, says):
     with pytest.raises(CheckFailed, match=says.replace("(", r"\(").replace(")", r"\)")):
         compare_model(model(layers(**change)), EXPECTED)

@@ -3,28 +3,34 @@
 Blank: the graded cell of the student version, made by nbgrader's ClearSolutions
 (utils/grading/release.py). Wrong: the mutants in tests/mutants/<notebook>.py.
 """
+
 import importlib
 
 import pytest
 
 from tests.mutants import module_name, mutant_source, mutants_of
-from utils.grading.checks import CheckFailed
 from utils.core.paths import REPO_ROOT, existing_notebooks
+from utils.grading.checks import CheckFailed
 from utils.grading.notebook_cells import graded_cells, load_graded_functions
 from utils.grading.release import student_cells
 
 
 def graded_functions():
-    return [pytest.param(notebook, name, id=f"{module_name(notebook)}.{name}")
-            for notebook in existing_notebooks() for name in graded_cells(REPO_ROOT / notebook)]
+    return [
+        pytest.param(notebook, name, id=f"{module_name(notebook)}.{name}")
+        for notebook in existing_notebooks()
+        for name in graded_cells(REPO_ROOT / notebook)
+    ]
 
 
 def mutants():
     params = []
     for notebook in existing_notebooks():
         for name, variants in mutants_of(notebook).items():
-            params += [pytest.param(notebook, name, old, new, id=f"{name}: {description}")
-                       for description, old, new in variants]
+            params += [
+                pytest.param(notebook, name, old, new, id=f"{name}: {description}")
+                for description, old, new in variants
+            ]
     return params
 
 

@@ -1,8 +1,8 @@
 import nbformat
 import pytest
 
-from utils.grading import release
 from utils.core.paths import REPO_ROOT, existing_notebooks
+from utils.grading import release
 
 
 @pytest.mark.parametrize("notebook", existing_notebooks())

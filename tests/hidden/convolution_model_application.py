@@ -1,4 +1,5 @@
 """Hidden cases for week1/Convolution_model_Application.ipynb: the models' layers, compared with the solution's."""
+
 from utils.grading.grader import Case
 
 CASES = {

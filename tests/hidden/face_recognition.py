@@ -7,6 +7,7 @@ instead of 0.4 lets strangers in. A stand-in camera takes the place of
 ``img_to_encoding`` (which the autograder's namespace does not hold), as in
 the public tests; two made-up encodings sit just either side of 0.4.
 """
+
 import contextlib
 import functools
 import io
@@ -14,14 +15,15 @@ import io
 import numpy as np
 
 from utils.core.environment import import_tensorflow_quietly
-from utils.models.face_encoder import WEIGHTS_DIR
 from utils.grading.grader import Case, LazyCase
 from utils.grading.public_tests.face_recognition import Camera, at_distance, camera_in_place_of_img_to_encoding, unit
+from utils.models.face_encoder import WEIGHTS_DIR
 
 _REFERENCE = np.load(WEIGHTS_DIR / "dlib_reference.npz")
 # "barack_obama_1.jpg" -> its unit-length dlib encoding, and two made-up photos near Joe Biden's.
-PHOTOS = {str(name): unit(encoding.astype(np.float64))
-          for name, encoding in zip(_REFERENCE["files"], _REFERENCE["encodings"])}
+PHOTOS = {
+    str(name): unit(encoding.astype(np.float64)) for name, encoding in zip(_REFERENCE["files"], _REFERENCE["encodings"])
+}
 PHOTOS["near_biden_0.38.jpg"] = at_distance(PHOTOS["joe_biden.jpg"], 0.38, np.random.default_rng(5))
 PHOTOS["near_biden_0.42.jpg"] = at_distance(PHOTOS["joe_biden.jpg"], 0.42, np.random.default_rng(6))
 MODEL = "face encoder"  # any object: the camera checks that the function passes on the one it was given
@@ -47,17 +49,19 @@ def with_camera(function, args, kwargs):
     "not in the database"."""
     image_path, model = args[0], args[-1]
     printed = io.StringIO()
-    with camera_in_place_of_img_to_encoding(function, Camera({image_path: PHOTOS[image_path]}, model)):
-        with contextlib.redirect_stdout(printed):
-            result = function(*args, **kwargs)
+    camera = Camera({image_path: PHOTOS[image_path]}, model)
+    with camera_in_place_of_img_to_encoding(function, camera), contextlib.redirect_stdout(printed):
+        result = function(*args, **kwargs)
     if not isinstance(result, tuple):
         return result
     return (*result, "not in the database" in printed.getvalue().lower())
 
 
 CASES = {
-    "triplet_loss": [LazyCase(functools.partial(triplets, *spec))
-                     for spec in [(11, 0.1, 5, 128, 0.2), (12, 1.0, 2, 7, 3.0), (13, 0.5, 8, 16, 0.1)]],
+    "triplet_loss": [
+        LazyCase(functools.partial(triplets, *spec))
+        for spec in [(11, 0.1, 5, 128, 0.2), (12, 1.0, 2, 7, 3.0), (13, 0.5, 8, 16, 0.1)]
+    ],
     "verify": [
         Case("barack_obama_2.jpg", "barack_obama", database(*OFFICE), MODEL),
         Case("grace_hopper.jpg", "eileen_collins", database(*OFFICE), MODEL),

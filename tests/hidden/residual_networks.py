@@ -2,6 +2,7 @@
 tests. The blocks are compared by their output on seeded inputs; ResNet50 by its layers (in any order within a
 depth, as in the public test) and by its predictions on seeded images, which also catch BatchNormalization layers
 stuck in training mode."""
+
 import numpy as np
 
 from utils.grading.grader import LazyCase, same_result
@@ -14,6 +15,7 @@ def _block_case(shape, f, filters, seed, initializer, **options):
 
         x = tf.constant(np.random.default_rng(500 + seed).normal(size=shape).astype(np.float32))
         return (x, f, list(filters)), {"initializer": getattr(tf.keras.initializers, initializer), **options}
+
     return LazyCase(factory)
 
 

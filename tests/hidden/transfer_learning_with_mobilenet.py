@@ -3,6 +3,7 @@
 Each outcome is what the public tests look at, made comparable with the solution's: the built models' layers,
 their logits on fixed inputs, the trainable flags and the compiled settings.
 """
+
 import keras
 import numpy as np
 
@@ -27,8 +28,9 @@ def built_footwear_model(function, args, kwargs):
     model = function(*args, **kwargs)
     trainable = sum(int(np.prod(weight.shape)) for weight in model.trainable_weights)
     height, width = model.input_shape[1:3]
-    model.layers[-1].set_weights([np.random.default_rng(5).normal(0, 0.05, (1280, 1)).astype("float32"),
-                                  np.array([-0.2], "float32")])
+    model.layers[-1].set_weights(
+        [np.random.default_rng(5).normal(0, 0.05, (1280, 1)).astype("float32"), np.array([-0.2], "float32")]
+    )
     images = test_images(height, width, seed=4)
     return model, trainable, model(images, training=False)
 
@@ -39,11 +41,21 @@ def fine_tuning_settings(function, args, kwargs):
     result = function(*args, **kwargs)
     config = model.get_compile_config() or {}
     optimizer, loss = config.get("optimizer") or {}, config.get("loss") or {}
-    metrics = [(metric.get("class_name"), metric["config"].get("threshold")) for metric in config.get("metrics") or []
-               if isinstance(metric, dict)]
-    return (result is model, [layer.trainable for layer in model.layers[2].layers], model.layers[-1].trainable,
-            optimizer.get("class_name"), np.float32(optimizer.get("config", {}).get("learning_rate", np.nan)),
-            loss.get("class_name"), loss.get("config", {}).get("from_logits"), repr(metrics))
+    metrics = [
+        (metric.get("class_name"), metric["config"].get("threshold"))
+        for metric in config.get("metrics") or []
+        if isinstance(metric, dict)
+    ]
+    return (
+        result is model,
+        [layer.trainable for layer in model.layers[2].layers],
+        model.layers[-1].trainable,
+        optimizer.get("class_name"),
+        np.float32(optimizer.get("config", {}).get("learning_rate", np.nan)),
+        loss.get("class_name"),
+        loss.get("config", {}).get("from_logits"),
+        repr(metrics),
+    )
 
 
 def _flip(mode):
@@ -51,8 +63,12 @@ def _flip(mode):
 
 
 def _model_case(height, width, fine_tune_at, base_learning_rate):
-    return LazyCase(lambda: ((transfer_model(height, width),),
-                             {"fine_tune_at": fine_tune_at, "base_learning_rate": base_learning_rate}))
+    return LazyCase(
+        lambda: (
+            (transfer_model(height, width),),
+            {"fine_tune_at": fine_tune_at, "base_learning_rate": base_learning_rate},
+        )
+    )
 
 
 CASES = {
@@ -61,11 +77,21 @@ CASES = {
     "footwear_model": [
         LazyCase(lambda: ((), {"data_augmentation": _flip("horizontal")})),
         LazyCase(lambda: (((128, 96),), {"data_augmentation": _flip("vertical")})),
-        LazyCase(lambda: ((), {"image_shape": (64, 80),
-                               "data_augmentation": keras.Sequential([keras.layers.Rescaling(0.5, offset=60.0)])})),
+        LazyCase(
+            lambda: (
+                (),
+                {
+                    "image_shape": (64, 80),
+                    "data_augmentation": keras.Sequential([keras.layers.Rescaling(0.5, offset=60.0)]),
+                },
+            )
+        ),
     ],
-    "prepare_fine_tuning": [_model_case(64, 64, 120, 0.001), _model_case(96, 64, 140, 0.002),
-                            _model_case(64, 96, 60, 0.0005)],
+    "prepare_fine_tuning": [
+        _model_case(64, 64, 120, 0.001),
+        _model_case(96, 64, 140, 0.002),
+        _model_case(64, 96, 60, 0.0005),
+    ],
 }
 
 OUTCOMES = {

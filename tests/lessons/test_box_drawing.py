@@ -1,4 +1,5 @@
 """Figures of detections: labelled boxes, the YOLO grid with its anchors, boxes before and after NMS."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -8,9 +9,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from utils.lessons import box_drawing  # noqa: E402
 from utils.core.paths import DATASETS_DIR  # noqa: E402
 from utils.data.images import DARKNET_PHOTOS_DIR  # noqa: E402
+from utils.lessons import box_drawing  # noqa: E402
 
 NAMES = ("person", "bicycle", "car")
 PHOTO = np.zeros((100, 200, 3), np.uint8)
@@ -34,9 +35,11 @@ def test_draw_boxes_draws_one_coloured_box_and_label_per_detection():
     ax = photo_axes()
     box_drawing.draw_boxes(ax, [[10, 20, 60, 80], [100, 30, 150, 90]], [2, 0], NAMES, scores=[0.9, 0.456])
     assert [text.get_text() for text in ax.texts] == ["car 0.90", "person 0.46"]
-    rectangles = [patch for patch in ax.patches]
-    assert [(r.get_x(), r.get_y(), r.get_width(), r.get_height()) for r in rectangles] == [(10, 20, 50, 60),
-                                                                                         (100, 30, 50, 60)]
+    rectangles = list(ax.patches)
+    assert [(r.get_x(), r.get_y(), r.get_width(), r.get_height()) for r in rectangles] == [
+        (10, 20, 50, 60),
+        (100, 30, 50, 60),
+    ]
     assert rectangles[0].get_edgecolor() == box_drawing.class_colour(2) != box_drawing.class_colour(0)
     plt.close("all")
 
@@ -54,8 +57,9 @@ def test_labels_stay_on_the_photo():
 def test_a_label_that_would_cover_an_earlier_one_moves_inside_its_box_or_below_it():
     ax = photo_axes()
     # Three boxes with the same top-left corner, as two grids' boxes of one object often are.
-    box_drawing.draw_boxes(ax, [[10, 30, 60, 80], [10, 30, 40, 50], [10, 30, 70, 60]], [2, 2, 2], NAMES,
-                           scores=[0.9, 0.8, 0.7])
+    box_drawing.draw_boxes(
+        ax, [[10, 30, 60, 80], [10, 30, 40, 50], [10, 30, 70, 60]], [2, 2, 2], NAMES, scores=[0.9, 0.8, 0.7]
+    )
     placements = [(text.get_position(), text.get_va()) for text in ax.texts]
     assert placements == [((10, 30), "bottom"), ((10, 30), "top"), ((10, 60), "top")]
     extents = [text.get_window_extent() for text in ax.texts]
@@ -71,14 +75,26 @@ def test_boxes_without_labels_and_no_boxes_at_all():
     plt.close("all")
 
 
-@pytest.mark.parametrize("boxes, classes, scores, message", [
-    ([10, 20, 60, 80], [0], None, r"boxes must have shape \(n, 4\), one \(x1, y1, x2, y2\) per row, got shape \(4,\)"),
-    ([[10, 20, 60, 80]] * 2, [0], [0.5, 0.6],
-     "every box needs one class and one score: got 2 boxes, 1 classes, 2 scores"),
-    ([[10, 20, 60, 80]], [0], [0.5, 0.6], "got 1 boxes, 1 classes, 2 scores"),
-    ([[10, 20, 60, 80]], [3], None, r"classes must be integer indices into the 3 class names, got \[3\]"),
-    ([[10, 20, 60, 80]], [1.0], None, "classes must be integer indices"),
-])
+@pytest.mark.parametrize(
+    "boxes, classes, scores, message",
+    [
+        (
+            [10, 20, 60, 80],
+            [0],
+            None,
+            r"boxes must have shape \(n, 4\), one \(x1, y1, x2, y2\) per row, got shape \(4,\)",
+        ),
+        (
+            [[10, 20, 60, 80]] * 2,
+            [0],
+            [0.5, 0.6],
+            "every box needs one class and one score: got 2 boxes, 1 classes, 2 scores",
+        ),
+        ([[10, 20, 60, 80]], [0], [0.5, 0.6], "got 1 boxes, 1 classes, 2 scores"),
+        ([[10, 20, 60, 80]], [3], None, r"classes must be integer indices into the 3 class names, got \[3\]"),
+        ([[10, 20, 60, 80]], [1.0], None, "classes must be integer indices"),
+    ],
+)
 def test_detections_that_do_not_fit_give_a_clear_error(boxes, classes, scores, message):
     with pytest.raises(ValueError, match=message):
         box_drawing.draw_boxes(photo_axes(), boxes, classes, NAMES, scores=scores)

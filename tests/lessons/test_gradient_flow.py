@@ -1,4 +1,5 @@
 """The plain and residual nets of the vanishing-gradient figure."""
+
 import matplotlib
 
 matplotlib.use("Agg")

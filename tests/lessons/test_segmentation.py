@@ -1,26 +1,24 @@
 """Segmentation scores against hand-counted examples and Keras' own IoU metric; the side-by-side figure."""
+
 import matplotlib
 import numpy as np
 import pytest
 
-from utils.lessons import segmentation
 from utils.data.driving_frames import CLASS_NAMES, PALETTE
+from utils.lessons import segmentation
 
 matplotlib.use("Agg")
 
-TRUE = np.array([[0, 0, 1],
-                 [1, 2, 2]])
-PREDICTED = np.array([[0, 1, 1],
-                      [1, 2, 0]])
+TRUE = np.array([[0, 0, 1], [1, 2, 2]])
+PREDICTED = np.array([[0, 1, 1], [1, 2, 0]])
 
 
 def test_confusion_matrix_counts_pixels_by_true_and_predicted_class():
-    expected = np.array([[1, 1, 0],
-                         [0, 2, 0],
-                         [1, 0, 1]])
+    expected = np.array([[1, 1, 0], [0, 2, 0], [1, 0, 1]])
     np.testing.assert_array_equal(segmentation.confusion_matrix(TRUE, PREDICTED, 3), expected)
     # a trailing axis of size 1 (the loader's masks) and tensors are accepted
     import tensorflow as tf
+
     counts = segmentation.confusion_matrix(tf.constant(TRUE[..., None], tf.uint8), PREDICTED[..., None], 4)
     assert counts.shape == (4, 4) and counts.dtype == np.int64
     np.testing.assert_array_equal(counts[:3, :3], expected)
@@ -81,4 +79,3 @@ def test_show_segmentations_draws_three_columns_and_a_legend(monkeypatch):
     legend = image_axes[2].get_legend()
     assert [text.get_text() for text in legend.get_texts()] == list(CLASS_NAMES[:3])
     plt.close(fig)
-

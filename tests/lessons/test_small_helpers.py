@@ -1,4 +1,5 @@
 """Numerical gradients, photos, timing and figures."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -6,16 +7,16 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from utils.data.images import SKIMAGE_PHOTOS, photo_batch, skimage_photo  # noqa: E402
 from utils.lessons import plotting  # noqa: E402
 from utils.lessons.gradient_check import numerical_gradient  # noqa: E402
-from utils.data.images import SKIMAGE_PHOTOS, photo_batch, skimage_photo  # noqa: E402
 from utils.lessons.timing import best_time  # noqa: E402
 
 
 def test_numerical_gradient_of_a_known_function():
     x = np.array([[1.0, -2.0], [0.5, 3.0]])
-    gradient = numerical_gradient(lambda v: np.sum(v ** 3), x)
-    np.testing.assert_allclose(gradient, 3 * x ** 2, rtol=1e-6)
+    gradient = numerical_gradient(lambda v: np.sum(v**3), x)
+    np.testing.assert_allclose(gradient, 3 * x**2, rtol=1e-6)
     np.testing.assert_array_equal(x, [[1.0, -2.0], [0.5, 3.0]])  # restored
 
 
@@ -28,7 +29,7 @@ def test_numerical_gradient_needs_floats():
 def test_bundled_photos_load_offline(name):
     photo = skimage_photo(name, size=(24, 32))
     assert photo.shape[:2] == (24, 32) and photo.dtype == np.float64
-    assert 0.0 <= photo.min() and photo.max() <= 1.0
+    assert photo.min() >= 0.0 and photo.max() <= 1.0
 
 
 def test_photo_options_and_errors():

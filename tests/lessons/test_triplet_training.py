@@ -1,11 +1,12 @@
 """Triplet mining, training and the verification measures of utils.lessons.triplet_training."""
+
 import matplotlib
 import numpy as np
 import pytest
 
 import utils
-from utils.lessons import triplet_training
 from utils.core.environment import import_tensorflow_quietly
+from utils.lessons import triplet_training
 
 tf = import_tensorflow_quietly()
 matplotlib.use("Agg")
@@ -14,8 +15,11 @@ matplotlib.use("Agg")
 def triplet_loss(y_true, y_pred, alpha=0.2):
     """The notebook's loss, summed over the triplets (a reference written with NumPy-like ops)."""
     anchor, positive, negative = y_pred
-    margins = (tf.reduce_sum(tf.square(anchor - positive), axis=-1)
-               - tf.reduce_sum(tf.square(anchor - negative), axis=-1) + alpha)
+    margins = (
+        tf.reduce_sum(tf.square(anchor - positive), axis=-1)
+        - tf.reduce_sum(tf.square(anchor - negative), axis=-1)
+        + alpha
+    )
     return tf.reduce_sum(tf.maximum(margins, 0.0))
 
 
@@ -42,8 +46,10 @@ def test_batches_hold_p_classes_of_k_different_images():
     assert all((a == b).all() for a, b in zip(batches, again))
 
 
-@pytest.mark.parametrize("classes, images, message", [(1, 3, "classes_per_batch"), (7, 3, "classes_per_batch"),
-                                                      (3, 1, "images_per_class"), (3, 11, "images_per_class")])
+@pytest.mark.parametrize(
+    "classes, images, message",
+    [(1, 3, "classes_per_batch"), (7, 3, "classes_per_batch"), (3, 1, "images_per_class"), (3, 11, "images_per_class")],
+)
 def test_batches_reject_impossible_sizes(classes, images, message):
     labels = np.repeat(np.arange(6), 10)
     with pytest.raises(ValueError, match=message):
@@ -116,9 +122,18 @@ def test_training_with_the_triplet_loss_meets_the_margin():
         calls.append((y_true, [part.shape[-1] for part in y_pred], alpha))
         return triplet_loss(y_true, y_pred, alpha)
 
-    history = triplet_training.train_triplet_embedding(model, images, labels, counting_loss, steps=20,
-                                                       classes_per_batch=2, images_per_class=4, alpha=alpha,
-                                                       learning_rate=3e-3, log_every=100)
+    history = triplet_training.train_triplet_embedding(
+        model,
+        images,
+        labels,
+        counting_loss,
+        steps=20,
+        classes_per_batch=2,
+        images_per_class=4,
+        alpha=alpha,
+        learning_rate=3e-3,
+        log_every=100,
+    )
     assert calls and calls[0] == (None, [8, 8, 8], alpha)
     assert len(history["loss"]) == len(history["active"]) == 20 and history["active"][-1] == 0
     same, different = pair_distances(model, images, labels)

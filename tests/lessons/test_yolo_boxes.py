@@ -1,4 +1,5 @@
 """The box conversions yolo_eval builds on: centres and sizes to corners, relative to pixels."""
+
 import numpy as np
 import pytest
 

@@ -1,13 +1,13 @@
 """YOLOv3-tiny in Keras: architecture, the Darknet converter, agreement with OpenCV, detections on a photo."""
+
 import struct
 
 import numpy as np
 import pytest
 
-from utils.derive import convert_yolo
-
-from utils.models import yolo
 from utils.data.images import DARKNET_PHOTOS_DIR
+from utils.derive import convert_yolo
+from utils.models import yolo
 
 REFERENCE = np.load(yolo.YOLO_DIR / convert_yolo.REFERENCE_NAME)
 DOG_PHOTO = DARKNET_PHOTOS_DIR / "dog.jpg"
@@ -82,8 +82,12 @@ def test_model_anchors_and_classes_match_the_committed_cfg():
     model = yolo.yolov3_tiny()
     for convolution in convert_yolo.convolutions_of(sections):
         layer = model.get_layer(f"conv_{convolution.index}")
-        assert tuple(layer.kernel.shape) == (convolution.size, convolution.size, convolution.in_channels,
-                                             convolution.filters)
+        assert tuple(layer.kernel.shape) == (
+            convolution.size,
+            convolution.size,
+            convolution.in_channels,
+            convolution.filters,
+        )
         assert layer.use_bias != convolution.batch_normalize
     assert yolo.COCO_CLASSES[:3] == ("person", "bicycle", "car") and yolo.COCO_CLASSES[-1] == "toothbrush"
 
@@ -131,7 +135,7 @@ def write_tiny_files(tmp_path, version=(0, 2, 0), extra_bytes=b"", cut_bytes=0):
     seen = struct.pack("<q" if version[0] * 10 + version[1] >= 2 else "<i", 1234)
     data = struct.pack("<3i", *version) + seen + np.arange(float_count, dtype="<f4").tobytes() + extra_bytes
     weights = tmp_path / "tiny.weights"
-    weights.write_bytes(data[:len(data) - cut_bytes])
+    weights.write_bytes(data[: len(data) - cut_bytes])
     return convert_yolo.convolutions_of(convert_yolo.parse_cfg(cfg)), weights
 
 
@@ -139,7 +143,9 @@ def write_tiny_files(tmp_path, version=(0, 2, 0), extra_bytes=b"", cut_bytes=0):
 def test_converter_reads_every_byte_and_assigns_every_weight(tmp_path, version):
     convolutions, weights = write_tiny_files(tmp_path, version)
     assert [(c.index, c.in_channels, c.filters, c.batch_normalize) for c in convolutions] == [
-        (0, 3, 4, True), (2, 4, 6, False)]
+        (0, 3, 4, True),
+        (2, 4, 6, False),
+    ]
     header, arrays = convert_yolo.read_darknet_weights(weights, convolutions)
     assert header == {"major": version[0], "minor": version[1], "revision": 0, "seen": 1234}
     bn, conv = arrays
@@ -215,7 +221,7 @@ def test_preprocess_image_stretches_paths_and_arrays_alike():
     from_array, _ = yolo.preprocess_image(photo, size=64)
     from_floats, _ = yolo.preprocess_image(photo / 255.0, size=64)
     assert shape == photo.shape[:2] and from_path.shape == (1, 64, 64, 3) and from_path.dtype == np.float32
-    assert 0.0 <= from_path.min() and from_path.max() <= 1.0
+    assert from_path.min() >= 0.0 and from_path.max() <= 1.0
     np.testing.assert_array_equal(from_path, from_array)
     np.testing.assert_array_equal(from_path, from_floats)
     with pytest.raises(ValueError, match=r"\(H, W, 3\) RGB array"):
@@ -224,7 +230,9 @@ def test_preprocess_image_stretches_paths_and_arrays_alike():
 
 def test_missing_or_corrupt_weights_give_a_clear_error(tmp_path):
     missing = tmp_path / yolo.WEIGHTS_FILE.name
-    with pytest.raises(FileNotFoundError, match=r"weights.h5 is missing. Restore it with `git checkout -- datasets/yolo/"):
+    with pytest.raises(
+        FileNotFoundError, match=r"weights.h5 is missing. Restore it with `git checkout -- datasets/yolo/"
+    ):
         yolo.load_yolov3_tiny(weights_file=missing)
     with open(yolo.WEIGHTS_FILE, "rb") as source, open(missing, "wb") as truncated:
         truncated.write(source.read(1 << 16))

@@ -3,6 +3,7 @@
 Each mutant is ``(description, old, new)``: the notebook's solution cell with
 the text ``old`` replaced by ``new``. A public test must fail on every one.
 """
+
 import importlib
 from pathlib import Path
 

@@ -15,14 +15,20 @@ MUTANTS = {
         ("outputs a probability instead of a logit", "tfl.Dense(1)(x)", 'tfl.Dense(1, activation="sigmoid")(x)'),
     ],
     "prepare_fine_tuning": [
-        ("unfreezes the whole base", "    for layer in base_model.layers[:fine_tune_at]:\n        layer.trainable = False\n",
-         ""),
+        (
+            "unfreezes the whole base",
+            "    for layer in base_model.layers[:fine_tune_at]:\n        layer.trainable = False\n",
+            "",
+        ),
         ("freezes one layer too many", "base_model.layers[:fine_tune_at]", "base_model.layers[:fine_tune_at + 1]"),
         ("always fine-tunes from layer 100", "base_model.layers[:fine_tune_at]", "base_model.layers[:100]"),
         ("keeps the base learning rate", "learning_rate=0.1 * base_learning_rate", "learning_rate=base_learning_rate"),
         ("loss on probabilities", "BinaryCrossentropy(from_logits=True)", "BinaryCrossentropy(from_logits=False)"),
-        ("accuracy thresholded at 0.5", 'BinaryAccuracy(threshold=0.0, name="accuracy")',
-         'BinaryAccuracy(name="accuracy")'),
+        (
+            "accuracy thresholded at 0.5",
+            'BinaryAccuracy(threshold=0.0, name="accuracy")',
+            'BinaryAccuracy(name="accuracy")',
+        ),
         ("does not compile again", "    model.compile(loss=loss_function, optimizer=optimizer, metrics=metrics)\n", ""),
     ],
 }

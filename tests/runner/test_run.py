@@ -1,12 +1,13 @@
 """The course runner: fresh kernels, mode, metrics, failures, tables."""
+
 import json
 
 import nbformat
 import pytest
 
-from utils.runner import run
 from utils.core.errors import CourseError
 from utils.core.paths import NOTEBOOKS, resolve_notebooks
+from utils.runner import run
 
 
 def make_notebook(path, *sources):
@@ -17,8 +18,9 @@ def make_notebook(path, *sources):
 
 
 def test_runs_in_the_requested_mode_and_collects_metrics(tmp_path):
-    path = make_notebook(tmp_path / "ok.ipynb", "import utils\nprint(utils.current_mode())",
-                         "utils.record_metric('answer', 42)")
+    path = make_notebook(
+        tmp_path / "ok.ipynb", "import utils\nprint(utils.current_mode())", "utils.record_metric('answer', 42)"
+    )
     lines = []
     result = run.run_notebook(path, "quick", write=True, log=lines.append)
     assert result["status"] == "pass" and result["error"] == ""
@@ -39,14 +41,23 @@ def test_a_failing_cell_is_reported_and_the_notebook_left_alone(tmp_path):
 
 
 def result(notebook, status="pass", seconds=1.0, metrics=None, error=""):
-    return {"notebook": notebook, "mode": "full", "seconds": seconds, "status": status, "error": error,
-            "metrics": metrics or {}, "machine": "2 cores", "date": "2026-11-25"}
+    return {
+        "notebook": notebook,
+        "mode": "full",
+        "seconds": seconds,
+        "status": status,
+        "error": error,
+        "metrics": metrics or {},
+        "machine": "2 cores",
+        "date": "2026-11-25",
+    }
 
 
 def test_results_are_merged_and_tabled_in_course_order(tmp_path):
     run.save_results([result(NOTEBOOKS[1], metrics={"test_accuracy": 0.9512})], "full", tmp_path)
-    merged = run.save_results([result(NOTEBOOKS[0], seconds=7.64),
-                               result(NOTEBOOKS[1], "fail", error="ValueError: boom")], "full", tmp_path)
+    merged = run.save_results(
+        [result(NOTEBOOKS[0], seconds=7.64), result(NOTEBOOKS[1], "fail", error="ValueError: boom")], "full", tmp_path
+    )
     assert len(merged) == 2
     recorded = json.loads((tmp_path / "full.json").read_text())
     assert recorded[NOTEBOOKS[1]]["status"] == "fail"
@@ -62,14 +73,24 @@ def test_metrics_are_formatted_to_four_significant_digits():
 
 
 def test_readme_table_and_course_map_times_are_updated(tmp_path):
-    step = {"notebook": "week1/Convolution_model_Step_by_Step.ipynb", "mode": "full", "seconds": 7.46,
-            "status": "pass", "error": "", "metrics": {}, "machine": "2 cores", "date": "2026-11-29"}
+    step = {
+        "notebook": "week1/Convolution_model_Step_by_Step.ipynb",
+        "mode": "full",
+        "seconds": 7.46,
+        "status": "pass",
+        "error": "",
+        "metrics": {},
+        "machine": "2 cores",
+        "date": "2026-11-29",
+    }
     failed = dict(step, notebook="week3/Image_segmentation_Unet.ipynb", status="fail", error="boom")
     readme = tmp_path / "README.md"
-    readme.write_text("# Course\n| Week | Notebook | Time |\n|---|---|---:|\n"
-                      "| 1 | [Step](week1/Convolution_model_Step_by_Step.ipynb) | camera \\| photo | 9 s |\n"
-                      "| 3 | [Unet](week3/Image_segmentation_Unet.ipynb) | 300 s |\n"
-                      f"{run.README_START}\nold table\n{run.README_END}\nrest\n")
+    readme.write_text(
+        "# Course\n| Week | Notebook | Time |\n|---|---|---:|\n"
+        "| 1 | [Step](week1/Convolution_model_Step_by_Step.ipynb) | camera \\| photo | 9 s |\n"
+        "| 3 | [Unet](week3/Image_segmentation_Unet.ipynb) | 300 s |\n"
+        f"{run.README_START}\nold table\n{run.README_END}\nrest\n"
+    )
     run.update_readme([step, failed], readme)
     text = readme.read_text()
     assert "| 1 | [Step](week1/Convolution_model_Step_by_Step.ipynb) | camera \\| photo | 7 s |\n" in text
@@ -83,8 +104,10 @@ def test_readme_table_and_course_map_times_are_updated(tmp_path):
 
 def test_notebooks_are_found_by_part_of_their_name(tmp_path):
     assert resolve_notebooks(["step_by_step"]) == ["week1/Convolution_model_Step_by_Step.ipynb"]
-    assert resolve_notebooks(["week1", "Step"]) == ["week1/Convolution_model_Step_by_Step.ipynb",
-                                                    "week1/Convolution_model_Application.ipynb"]
+    assert resolve_notebooks(["week1", "Step"]) == [
+        "week1/Convolution_model_Step_by_Step.ipynb",
+        "week1/Convolution_model_Application.ipynb",
+    ]
     with pytest.raises(CourseError, match="'nothing-like-this' matches no course notebook"):
         resolve_notebooks(["nothing-like-this"])
     outside = make_notebook(tmp_path / "mine.ipynb", "x = 1")

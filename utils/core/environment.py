@@ -1,4 +1,5 @@
 """Process-wide set-up: a quiet TensorFlow import and reproducible randomness."""
+
 import os
 import random
 import sys

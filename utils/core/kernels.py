@@ -1,4 +1,5 @@
 """Jupyter kernels of this very Python environment, for the course runner and the autograder."""
+
 import sys
 
 from jupyter_client.kernelspec import KernelSpec
@@ -10,5 +11,8 @@ class CurrentEnvironmentKernelManager(KernelManager):
 
     @property
     def kernel_spec(self) -> KernelSpec:
-        return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                          display_name="Python 3", language="python")
+        return KernelSpec(
+            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            display_name="Python 3",
+            language="python",
+        )

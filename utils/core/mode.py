@@ -3,6 +3,7 @@
 This module is the only place that reads the mode variable; notebooks ask
 ``pick`` for their epochs, steps and sizes.
 """
+
 import os
 
 MODE_VARIABLE = "CNN_COURSE_MODE"

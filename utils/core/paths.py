@@ -1,4 +1,5 @@
 """Where the course's files are: the repository root, its notebooks and datasets."""
+
 from pathlib import Path
 
 from utils.core.errors import CourseError

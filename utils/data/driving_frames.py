@@ -9,6 +9,7 @@ files with matching names), those are read the way the original read them. Other
 from this course's generator (utils.generators.driving_scenes): generated on first use, cached in
 datasets/cache/ as .npy files, and verified against the sha256 recorded when they were written.
 """
+
 from pathlib import Path
 
 import numpy as np
@@ -57,8 +58,10 @@ def class_ids(masks, what="the mask"):
     if ids.ndim >= 3 and ids.shape[-1] == 1:  # (..., H, W, 1), as the loader yields them
         ids = ids[..., 0]
     if not np.issubdtype(ids.dtype, np.integer):
-        raise TypeError(f"{what} should hold integer class ids, got {ids.dtype}: take the argmax over the "
-                        "class axis of a prediction first")
+        raise TypeError(
+            f"{what} should hold integer class ids, got {ids.dtype}: take the argmax over the "
+            "class axis of a prediction first"
+        )
     return ids
 
 
@@ -80,13 +83,19 @@ def legend_handles(*masks):
 
 # --- Generated frames, cached -------------------------------------------------------------------------
 
+
 def _generated_frames(count, seed):
     """The first ``count`` generated frames, from the verified cache, extended first if it is too short."""
-    cache = GeneratedCache(f"generated_driving_scenes_seed{seed}", ("images", "masks"), folder=CACHE_DIR,
-                           parameters={"generator_version": driving_scenes.GENERATOR_VERSION, "seed": seed,
-                                       "size": IMAGE_SIZE})
-    arrays = cache.load() or {"images": np.empty((0, *IMAGE_SIZE, 3), np.uint8),
-                              "masks": np.empty((0, *IMAGE_SIZE, 1), np.uint8)}
+    cache = GeneratedCache(
+        f"generated_driving_scenes_seed{seed}",
+        ("images", "masks"),
+        folder=CACHE_DIR,
+        parameters={"generator_version": driving_scenes.GENERATOR_VERSION, "seed": seed, "size": IMAGE_SIZE},
+    )
+    arrays = cache.load() or {
+        "images": np.empty((0, *IMAGE_SIZE, 3), np.uint8),
+        "masks": np.empty((0, *IMAGE_SIZE, 1), np.uint8),
+    }
     images, masks = arrays["images"], arrays["masks"]
     if len(images) < count:
         more_images, more_masks = driving_scenes.generate(count - len(images), seed, IMAGE_SIZE, start=len(images))
@@ -98,28 +107,38 @@ def _generated_frames(count, seed):
 
 # --- The original CARLA frames ------------------------------------------------------------------------
 
+
 def _read_original(folder, count):
     """The original's frames, decoded and resized as its notebook did; errors name the file and the fix."""
     image_folder, mask_folder = folder / IMAGE_FOLDER, folder / MASK_FOLDER
     missing = [path for path in (image_folder, mask_folder) if not path.is_dir()]
     if missing:
-        raise DatasetError(f"{' and '.join(str(path) for path in missing)} not found: the original frames come "
-                           f"as two folders, {IMAGE_FOLDER}/ and {MASK_FOLDER}/, of PNG files with matching names. "
-                           "Put both into the folder you pass, or call load_driving_dataset() without folder to "
-                           "use the generated scenes.")
+        raise DatasetError(
+            f"{' and '.join(str(path) for path in missing)} not found: the original frames come "
+            f"as two folders, {IMAGE_FOLDER}/ and {MASK_FOLDER}/, of PNG files with matching names. "
+            "Put both into the folder you pass, or call load_driving_dataset() without folder to "
+            "use the generated scenes."
+        )
     image_names = _png_names(image_folder)
     mask_names = _png_names(mask_folder)
     if image_names != mask_names:
         only_images = sorted(set(image_names) - set(mask_names))
         only_masks = sorted(set(mask_names) - set(image_names))
-        details = "; ".join(f"only in {where}: {_some(names)}" for where, names in
-                            ((image_folder, only_images), (mask_folder, only_masks)) if names)
-        raise DatasetError(f"the image and mask file names do not match ({details}). Every image in "
-                           f"{IMAGE_FOLDER}/ needs the mask of the same name in {MASK_FOLDER}/: add the missing "
-                           "files or remove the unmatched ones.")
+        details = "; ".join(
+            f"only in {where}: {_some(names)}"
+            for where, names in ((image_folder, only_images), (mask_folder, only_masks))
+            if names
+        )
+        raise DatasetError(
+            f"the image and mask file names do not match ({details}). Every image in "
+            f"{IMAGE_FOLDER}/ needs the mask of the same name in {MASK_FOLDER}/: add the missing "
+            "files or remove the unmatched ones."
+        )
     if count is not None and count > len(image_names):
-        raise DatasetError(f"asked for {count} frames but {folder} holds {len(image_names)}; ask for fewer, "
-                           "or count=None for all of them.")
+        raise DatasetError(
+            f"asked for {count} frames but {folder} holds {len(image_names)}; ask for fewer, "
+            "or count=None for all of them."
+        )
     names = image_names[:count]
     tf = import_tensorflow_quietly()
     pairs = [_read_pair(tf, image_folder / name, mask_folder / name) for name in names]
@@ -127,8 +146,10 @@ def _read_original(folder, count):
     masks = np.stack([mask for _, mask in pairs])
     if masks.max() >= len(CLASS_NAMES):
         worst = names[int(np.argmax(masks.max(axis=(1, 2, 3))))]
-        raise DatasetError(f"{mask_folder / worst} holds class id {masks.max()}, beyond the {len(CLASS_NAMES)} "
-                           "CARLA classes (0 to 22); replace it with the original's mask (class ids, not colours).")
+        raise DatasetError(
+            f"{mask_folder / worst} holds class id {masks.max()}, beyond the {len(CLASS_NAMES)} "
+            "CARLA classes (0 to 22); replace it with the original's mask (class ids, not colours)."
+        )
     return images, masks
 
 
@@ -148,9 +169,11 @@ def _read_pair(tf, image_path, mask_path):
     """One frame as the original read it: image uint8 (96, 128, 3), mask uint8 (96, 128, 1), resized (nearest)."""
     image, mask = _read_png(tf, image_path, "image"), _read_png(tf, mask_path, "mask")
     if image.shape != mask.shape:
-        raise DatasetError(f"{image_path} is {image.shape[1]}x{image.shape[0]} pixels but its mask {mask_path} is "
-                           f"{mask.shape[1]}x{mask.shape[0]}: they cannot be the same frame. Replace them with the "
-                           "original's pair, or remove both.")
+        raise DatasetError(
+            f"{image_path} is {image.shape[1]}x{image.shape[0]} pixels but its mask {mask_path} is "
+            f"{mask.shape[1]}x{mask.shape[0]}: they cannot be the same frame. Replace them with the "
+            "original's pair, or remove both."
+        )
     image, mask = (tf.image.resize(png, IMAGE_SIZE, method="nearest").numpy() for png in (image, mask))
     # The original's masks hold the class id in one channel: its maximum over the channels.
     return image, mask.max(axis=-1, keepdims=True)
@@ -162,5 +185,7 @@ def _read_png(tf, path, what):
         return tf.io.decode_png(tf.io.read_file(str(path)), channels=3)
     except (tf.errors.OpError, ValueError) as error:
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise DatasetError(f"{path} is not a readable PNG {what} ({message}); replace it with the original's "
-                           "file, or remove it and its partner.") from None
+        raise DatasetError(
+            f"{path} is not a readable PNG {what} ({message}); replace it with the original's "
+            "file, or remove it and its partner."
+        ) from None

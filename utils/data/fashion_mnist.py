@@ -4,18 +4,18 @@ Real 28x28 greyscale product photos from Zalando's catalogue (MIT), as Debian's
 ``dataset-fashion-mnist`` package ships them; datasets/fashion_mnist/README.md
 gives the provenance, datasets/SHA256SUMS their checksums.
 """
+
 import gzip
 
 import numpy as np
 
-from utils.core.paths import DATASETS_DIR
 from utils.core.checksums import verify_data_file
+from utils.core.paths import DATASETS_DIR
 
 FOLDER = DATASETS_DIR / "fashion_mnist"
 IMAGES_FILE = FOLDER / "t10k-images-idx3-ubyte.gz"
 LABELS_FILE = FOLDER / "t10k-labels-idx1-ubyte.gz"
-CLASS_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-               "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+CLASS_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 _DTYPES = {0x08: np.uint8}
 
 

@@ -10,6 +10,7 @@ its alpaca photos. ``datasets/SHA256SUMS`` lists every photo with its sha256;
     train_dataset, validation_dataset = load_footwear_datasets()   # 400 + 100 photos, 160x160 RGB
     train_dataset.class_names                                       # ['ankle_boot', 'sandal']
 """
+
 from pathlib import Path
 
 import tensorflow as tf
@@ -40,7 +41,7 @@ def photo_name(index):
 def recorded_photos():
     """The photos' paths relative to the folder, as datasets/SHA256SUMS lists them, in its order."""
     prefix = f"{FOLDER_NAME}/"
-    return [name[len(prefix):] for name in recorded_checksums() if name.startswith(prefix)]
+    return [name[len(prefix) :] for name in recorded_checksums() if name.startswith(prefix)]
 
 
 def footwear_directory(folder=FOOTWEAR_DIR):
@@ -51,16 +52,22 @@ def footwear_directory(folder=FOOTWEAR_DIR):
     """
     folder = Path(folder)
     expected = recorded_photos()
-    present = {path.relative_to(folder).as_posix() for name in CLASS_LABELS
-               for path in (folder / name).glob("*") if path.is_file()}
+    present = {
+        path.relative_to(folder).as_posix()
+        for name in CLASS_LABELS
+        for path in (folder / name).glob("*")
+        if path.is_file()
+    }
     missing = sorted(set(expected) - present)
     if missing:
         verify_data_file(folder / missing[0], f"{FOLDER_NAME}/{missing[0]}")  # raises, naming the file and the fix
     foreign = sorted(present - set(expected))
     if foreign:
-        raise ChangedDataFile(f"{folder / foreign[0]} is not one of the dataset's photos ({len(foreign)} unexpected "
-                              "files): image_dataset_from_directory would read it too. Remove it, or restore the "
-                              "folder with `git checkout -- datasets/footwear`.")
+        raise ChangedDataFile(
+            f"{folder / foreign[0]} is not one of the dataset's photos ({len(foreign)} unexpected "
+            "files): image_dataset_from_directory would read it too. Remove it, or restore the "
+            "folder with `git checkout -- datasets/footwear`."
+        )
     for name in expected:
         verify_data_file(folder / name, f"{FOLDER_NAME}/{name}")
     return folder
@@ -79,8 +86,14 @@ def load_footwear_datasets(image_size=IMAGE_SIZE, batch_size=BATCH_SIZE, folder=
     datasets = []
     for subset in ("training", "validation"):
         dataset = tf.keras.utils.image_dataset_from_directory(
-            directory, shuffle=True, batch_size=batch_size, image_size=tuple(image_size),
-            validation_split=VALIDATION_SPLIT, subset=subset, seed=SPLIT_SEED)
+            directory,
+            shuffle=True,
+            batch_size=batch_size,
+            image_size=tuple(image_size),
+            validation_split=VALIDATION_SPLIT,
+            subset=subset,
+            seed=SPLIT_SEED,
+        )
         prefetched = dataset.prefetch(tf.data.AUTOTUNE)
         # prefetch() returns a new dataset object: carry the folder's description over.
         prefetched.class_names, prefetched.file_paths = dataset.class_names, dataset.file_paths

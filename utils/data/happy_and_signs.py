@@ -11,6 +11,7 @@ generators (utils.generators.happy_faces, utils.generators.hand_signs): generate
 first use and cached in datasets/cache/ (utils.data.generated_cache), checked
 against the sha256 recorded when they were written.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,15 +39,25 @@ class GeneratedDataset:
         return folder / f"train_{self.name}.h5", folder / f"test_{self.name}.h5"
 
     def cache(self, folder):
-        return GeneratedCache(f"generated_{self.name}", ("images", "labels"), folder=folder, parameters={
-            "generator_version": self.version, "seed": self.seed, "train_count": self.train_count,
-            "test_count": self.test_count})
+        return GeneratedCache(
+            f"generated_{self.name}",
+            ("images", "labels"),
+            folder=folder,
+            parameters={
+                "generator_version": self.version,
+                "seed": self.seed,
+                "train_count": self.train_count,
+                "test_count": self.test_count,
+            },
+        )
 
 
-HAPPY = GeneratedDataset("happy", happy_faces.generate, happy_faces.GENERATOR_VERSION, seed=1, train_count=600,
-                         test_count=150, class_count=2)
-SIGNS = GeneratedDataset("signs", hand_signs.generate, hand_signs.GENERATOR_VERSION, seed=1, train_count=1080,
-                         test_count=120, class_count=6)
+HAPPY = GeneratedDataset(
+    "happy", happy_faces.generate, happy_faces.GENERATOR_VERSION, seed=1, train_count=600, test_count=150, class_count=2
+)
+SIGNS = GeneratedDataset(
+    "signs", hand_signs.generate, hand_signs.GENERATOR_VERSION, seed=1, train_count=1080, test_count=120, class_count=6
+)
 
 
 def load_happy_dataset(folder=DATASETS_DIR):
@@ -76,11 +87,17 @@ def load_dataset(spec, folder=DATASETS_DIR):
     if present:
         if len(present) != len(originals):
             missing = [path.name for path in originals if not path.exists()]
-            raise DatasetError(f"found {present[0]} but not {', '.join(missing)} in {folder}: the original "
-                               f"course files come as a pair. Add the missing file, or remove {present[0].name} "
-                               "to use the generated dataset.")
-        return _read_pair(*originals, spec, hint="Replace it with the original course file, or remove both "
-                                                 "original files to use the generated dataset.")
+            raise DatasetError(
+                f"found {present[0]} but not {', '.join(missing)} in {folder}: the original "
+                f"course files come as a pair. Add the missing file, or remove {present[0].name} "
+                "to use the generated dataset."
+            )
+        return _read_pair(
+            *originals,
+            spec,
+            hint="Replace it with the original course file, or remove both "
+            "original files to use the generated dataset.",
+        )
     cache = spec.cache(folder / CACHE_DIR.name)
     arrays = cache.load()
     if arrays is None:
@@ -104,17 +121,19 @@ def _read_split(path, part, spec, hint):
         with h5py.File(path, "r") as file:
             missing = [key for key in (f"{part}_set_x", f"{part}_set_y", "list_classes") if key not in file]
             if missing:
-                raise DatasetError(f"{path} has no {', '.join(missing)}: it is not a {spec.name} {part} file in "
-                                   f"the course layout ({part}_set_x, {part}_set_y, list_classes). {hint}")
+                raise DatasetError(
+                    f"{path} has no {', '.join(missing)}: it is not a {spec.name} {part} file in "
+                    f"the course layout ({part}_set_x, {part}_set_y, list_classes). {hint}"
+                )
             x = np.array(file[f"{part}_set_x"])
             y = np.array(file[f"{part}_set_y"])
             classes = np.array(file["list_classes"])
     except OSError as error:
         raise DatasetError(f"{path} is not a readable HDF5 file ({error}). {hint}") from None
     if x.dtype != np.uint8 or x.ndim != 4 or x.shape[1:] != (64, 64, 3):
-        raise DatasetError(f"{path}: {part}_set_x should hold uint8 images of shape (m, 64, 64, 3), got "
-                           f"{x.dtype} {x.shape}. {hint}")
+        raise DatasetError(
+            f"{path}: {part}_set_x should hold uint8 images of shape (m, 64, 64, 3), got {x.dtype} {x.shape}. {hint}"
+        )
     if y.shape != (x.shape[0],):
         raise DatasetError(f"{path}: {part}_set_y should hold {x.shape[0]} labels, got shape {y.shape}. {hint}")
     return x, y.astype(np.int64), classes
-

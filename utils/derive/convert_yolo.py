@@ -29,6 +29,7 @@ arrays for each [convolutional] section in cfg order: with batch norm, its
 beta, gamma, moving mean and moving variance, else the convolution's bias;
 then the kernel as (out, in, height, width).
 """
+
 import argparse
 import shutil
 import struct
@@ -108,8 +109,13 @@ def convolutions_of(sections):
         if kind == "convolutional":
             if int(options.get("groups", 1)) != 1:
                 raise ValueError(f"section {index}: grouped convolutions are not supported")
-            convolution = Convolution(index, channels, int(options["filters"]), int(options["size"]),
-                                      options.get("batch_normalize", "0") == "1")
+            convolution = Convolution(
+                index,
+                channels,
+                int(options["filters"]),
+                int(options["size"]),
+                options.get("batch_normalize", "0") == "1",
+            )
             convolutions.append(convolution)
             channels = convolution.filters
         elif kind == "route":
@@ -194,8 +200,10 @@ def convert(darknet_dir, output_dir):
     model.save_weights(weights_path)
     for name in (CLASS_NAMES_NAME, CFG_NAME):
         shutil.copyfile(darknet_dir / name, output_dir / name)
-    print(f"Darknet header {header}; {len(convolutions)} convolutions, "
-          f"{model.count_params():,} parameters, every byte used.")
+    print(
+        f"Darknet header {header}; {len(convolutions)} convolutions, "
+        f"{model.count_params():,} parameters, every byte used."
+    )
     return weights_path
 
 
@@ -218,8 +226,7 @@ def opencv_outputs(darknet_dir, batch):
     net.setInput(np.ascontiguousarray(batch.transpose(0, 3, 1, 2)))
     names = [name for pair in OPENCV_OUTPUTS for name in pair]
     outputs = dict(zip(names, net.forward(names)))
-    return {name: outputs[name].transpose(0, 2, 3, 1) if name.startswith("conv") else outputs[name]
-            for name in names}
+    return {name: outputs[name].transpose(0, 2, 3, 1) if name.startswith("conv") else outputs[name] for name in names}
 
 
 def compare_with_opencv(darknet_dir, photo, output_dir, sizes=(416, REFERENCE_SIZE)):
@@ -236,12 +243,17 @@ def compare_with_opencv(darknet_dir, photo, output_dir, sizes=(416, REFERENCE_SI
         reference = opencv_outputs(darknet_dir, batch)
         for (raw_name, _), ours in zip(OPENCV_OUTPUTS, keras_outputs):
             theirs = reference[raw_name]
-            print(f"input {size}x{size}, {raw_name} {theirs.shape}: max |Keras - OpenCV| = "
-                  f"{np.abs(np.asarray(ours) - theirs).max():.2e}, values up to {np.abs(theirs).max():.1f}")
+            print(
+                f"input {size}x{size}, {raw_name} {theirs.shape}: max |Keras - OpenCV| = "
+                f"{np.abs(np.asarray(ours) - theirs).max():.2e}, values up to {np.abs(theirs).max():.1f}"
+            )
     Path(output_dir).mkdir(parents=True, exist_ok=True)
     reference_path = Path(output_dir) / REFERENCE_NAME
-    np.savez_compressed(reference_path, image=np.round(batch[0] * 255).astype(np.uint8),
-                        **{name: reference[name].astype(np.float32) for pair in OPENCV_OUTPUTS for name in pair})
+    np.savez_compressed(
+        reference_path,
+        image=np.round(batch[0] * 255).astype(np.uint8),
+        **{name: reference[name].astype(np.float32) for pair in OPENCV_OUTPUTS for name in pair},
+    )
     return reference_path
 
 
@@ -258,8 +270,9 @@ def derive_photos(opencv_examples_dir, photos_dir):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m utils.derive.convert_yolo", description=__doc__.split("\n")[0])
-    parser.add_argument("--output-dir", type=Path,
-                        help="where to write (default: datasets/yolo, or datasets/photos/opencv for photos)")
+    parser.add_argument(
+        "--output-dir", type=Path, help="where to write (default: datasets/yolo, or datasets/photos/opencv for photos)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     weights = commands.add_parser("weights", help="convert the Darknet weights to Keras")
     weights.add_argument("darknet_dir", help="folder with yolov3-tiny.cfg, yolov3-tiny.weights and coco.names")
@@ -271,8 +284,7 @@ def main(argv=None):
     arguments = parser.parse_args(argv)
     if arguments.command == "weights":
         output_dir = arguments.output_dir or DATASETS_DIR / "yolo"
-        written = [convert(arguments.darknet_dir, output_dir),
-                   output_dir / CLASS_NAMES_NAME, output_dir / CFG_NAME]
+        written = [convert(arguments.darknet_dir, output_dir), output_dir / CLASS_NAMES_NAME, output_dir / CFG_NAME]
     elif arguments.command == "reference":
         output_dir = arguments.output_dir or DATASETS_DIR / "yolo"
         written = [compare_with_opencv(arguments.darknet_dir, arguments.photo, output_dir)]

@@ -6,6 +6,7 @@
 Each photo is saved by Pillow as a PNG file without metadata, so the same pixels give the same bytes with the
 Pillow and zlib versions of requirements.txt (see datasets/footwear/README.md).
 """
+
 import argparse
 import io
 from pathlib import Path

@@ -1,4 +1,5 @@
 """What a derivation command does with the files it wrote: record their checksums and say what it wrote."""
+
 from collections.abc import Iterable
 from pathlib import Path
 

@@ -6,6 +6,7 @@
 crops the scan's frame, scales the painting to a longer side of 400 pixels, writes it and records its sha256
 in datasets/SHA256SUMS (see datasets/paintings/README.md).
 """
+
 import argparse
 from pathlib import Path
 
@@ -27,11 +28,14 @@ def write_starry_night(opencv_doc_dir: str | Path, out_dir: str | Path = PAINTIN
 
     source = Path(opencv_doc_dir) / OPENCV_DOC_STARRY_NIGHT
     if not source.is_file():
-        raise FileNotFoundError(f"{source} is missing: unpack the package first "
-                                "(`apt-get download opencv-doc && dpkg-deb -x opencv-doc_*.deb DIR`)")
+        raise FileNotFoundError(
+            f"{source} is missing: unpack the package first "
+            "(`apt-get download opencv-doc && dpkg-deb -x opencv-doc_*.deb DIR`)"
+        )
     with Image.open(source) as image:
-        painting = image.convert("RGB").crop((PAINTING_FRAME, PAINTING_FRAME, image.width - PAINTING_FRAME,
-                                              image.height - PAINTING_FRAME))
+        painting = image.convert("RGB").crop(
+            (PAINTING_FRAME, PAINTING_FRAME, image.width - PAINTING_FRAME, image.height - PAINTING_FRAME)
+        )
     return write_jpeg(painting, Path(out_dir) / "starry_night.jpg", long_side=PAINTING_MAX_SIDE)
 
 

@@ -1,11 +1,18 @@
 """Small JPEG copies of photos and paintings from packages, as the course commits them."""
+
 from pathlib import Path
 
 JPEG_QUALITY = 90
 
 
-def write_jpeg(image, target: str | Path, *, short_side: int | None = None, long_side: int | None = None,
-               quality: int = JPEG_QUALITY) -> Path:
+def write_jpeg(
+    image,
+    target: str | Path,
+    *,
+    short_side: int | None = None,
+    long_side: int | None = None,
+    quality: int = JPEG_QUALITY,
+) -> Path:
     """Save an RGB copy of the Pillow ``image`` as the JPEG file ``target``; return its path.
 
     The copy is scaled down (Lanczos, aspect ratio kept, never enlarged) so that its shorter side is at most

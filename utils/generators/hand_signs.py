@@ -6,6 +6,7 @@ in a few rooms, each photo with its own pose, framing, lighting, blur and
 noise. Which fingers are raised varies as in sign language: three fingers are
 index-middle-ring or thumb-index-middle.
 """
+
 import math
 
 import numpy as np
@@ -39,16 +40,24 @@ def generate(count, seed):
     rng = np.random.default_rng(seed)
     people = [_random_person(rng) for _ in range(PEOPLE)]
     canvas_size = SIZE * SUPERSAMPLE
-    rooms = [render.cluttered_background(rng, canvas_size * 5 // 4, shapes=(1, 5), wall_grey=0.65) for _ in range(ROOMS)]
+    rooms = [
+        render.cluttered_background(rng, canvas_size * 5 // 4, shapes=(1, 5), wall_grey=0.65) for _ in range(ROOMS)
+    ]
     labels = rng.permutation(np.arange(count) % len(CLASS_NAMES))
-    images = np.stack([draw_photo(rng, people[rng.integers(PEOPLE)], rooms[rng.integers(ROOMS)], int(label))
-                       for label in labels])
+    images = np.stack(
+        [draw_photo(rng, people[rng.integers(PEOPLE)], rooms[rng.integers(ROOMS)], int(label)) for label in labels]
+    )
     return images, labels.astype(np.int64)
 
 
 def _random_person(rng):
-    return {"skin": render.skin_tone(rng), "size": rng.uniform(0.9, 1.1), "thickness": rng.uniform(8, 11),
-            "sleeve": render.random_colour(rng, 20, 240), "left_hand": rng.random() < 0.15}
+    return {
+        "skin": render.skin_tone(rng),
+        "size": rng.uniform(0.9, 1.1),
+        "thickness": rng.uniform(8, 11),
+        "sleeve": render.random_colour(rng, 20, 240),
+        "left_hand": rng.random() < 0.15,
+    }
 
 
 def draw_photo(rng, person, room, count):
@@ -78,8 +87,12 @@ def _draw_hand(sprite, rng, u, person, raised):
     sprite.draw("rectangle", [cx - 15 * size, palm[3] - 12 * size, cx + 15 * size, 160 * u], fill=skin)  # wrist
     sprite.draw("rectangle", [cx - 24 * size, palm[3] + 18 * size, cx + 24 * size, 160 * u], fill=person["sleeve"])
     sprite.draw("rounded_rectangle", palm, radius=int(12 * size), fill=skin, outline=edge, width=max(1, int(1.5 * u)))
-    sprite.tint("line", [cx - 10 * size, palm_top + 22 * size, cx + 8 * size, palm_top + 16 * size],
-                fill=edge + (110,), width=max(1, int(1.2 * u)))  # a palm crease
+    sprite.tint(
+        "line",
+        [cx - 10 * size, palm_top + 22 * size, cx + 8 * size, palm_top + 16 * size],
+        fill=edge + (110,),
+        width=max(1, int(1.2 * u)),
+    )  # a palm crease
 
     for name, dx, length, angle in FINGERS:
         base = (cx + dx * size, palm_top + 3 * size)

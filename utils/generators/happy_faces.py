@@ -6,6 +6,7 @@ draws faces: varied skin tones, hair, hats, glasses, beards; mouths that smile
 with teeth showing); random pose, scale and partial crops, cluttered
 rooms behind, lighting, blur and noise. Label 1 = smiling, 0 = not smiling.
 """
+
 import numpy as np
 
 from utils.generators import render
@@ -16,8 +17,16 @@ CLASS_NAMES = ("not smiling", "smiling")
 # Bump when the images change: caches written by another version are generated again.
 GENERATOR_VERSION = 1
 
-HAIR_COLOURS = [(20, 16, 14), (60, 40, 25), (110, 75, 40), (170, 130, 70), (220, 190, 120), (150, 150, 150),
-                (120, 40, 20), (235, 235, 230)]
+HAIR_COLOURS = [
+    (20, 16, 14),
+    (60, 40, 25),
+    (110, 75, 40),
+    (170, 130, 70),
+    (220, 190, 120),
+    (150, 150, 150),
+    (120, 40, 20),
+    (235, 235, 230),
+]
 EYE_COLOURS = [(60, 40, 20), (40, 90, 140), (60, 110, 60), (90, 70, 40), (30, 30, 30)]
 MOUTH_INSIDE = (70, 20, 25)
 TEETH = (240, 238, 228)
@@ -42,8 +51,12 @@ def generate(count, seed):
     canvas_size = SIZE * SUPERSAMPLE
     rooms = [render.cluttered_background(rng, canvas_size * 5 // 4, shapes=(4, 10)) for _ in range(ROOMS)]
     labels = rng.permutation(np.arange(count) % 2)
-    images = np.stack([draw_photo(rng, residents[rng.integers(RESIDENTS)], rooms[rng.integers(ROOMS)], bool(label))
-                       for label in labels])
+    images = np.stack(
+        [
+            draw_photo(rng, residents[rng.integers(RESIDENTS)], rooms[rng.integers(ROOMS)], bool(label))
+            for label in labels
+        ]
+    )
     return images, labels.astype(np.int64)
 
 
@@ -85,15 +98,22 @@ def _draw_person(sprite, rng, u, resident, smiling):
     sprite.draw("ellipse", [cx - 66 * u, cy + ry + 2 * u, cx + 66 * u, cy + ry + 90 * u], fill=resident["shirt"])
     sprite.draw("rectangle", [cx - 13 * u, cy + ry - 12 * u, cx + 13 * u, cy + ry + 10 * u], fill=dark_skin)
     if resident["long_hair"]:
-        sprite.draw("rounded_rectangle", [cx - rx - 8 * u, cy - ry - 6 * u, cx + rx + 8 * u, cy + ry + 20 * u],
-                    radius=int(24 * u), fill=hair)
+        sprite.draw(
+            "rounded_rectangle",
+            [cx - rx - 8 * u, cy - ry - 6 * u, cx + rx + 8 * u, cy + ry + 20 * u],
+            radius=int(24 * u),
+            fill=hair,
+        )
     for side in (-1, 1):
         ex = cx + side * rx
         sprite.draw("ellipse", [ex - 7 * u, cy - 8 * u, ex + 7 * u, cy + 10 * u], fill=dark_skin)
     sprite.draw("ellipse", [cx - rx, cy - ry, cx + rx, cy + ry], fill=skin)
     lit = rng.choice([-1, 1])
-    sprite.tint("ellipse", [cx + lit * rx * 0.25 - rx * 0.6, cy - ry * 0.75, cx + lit * rx * 0.25 + rx * 0.6, cy + ry * 0.5],
-                fill=render.shade(skin, 1.12) + (70,))
+    sprite.tint(
+        "ellipse",
+        [cx + lit * rx * 0.25 - rx * 0.6, cy - ry * 0.75, cx + lit * rx * 0.25 + rx * 0.6, cy + ry * 0.5],
+        fill=render.shade(skin, 1.12) + (70,),
+    )
     _draw_hair(sprite, u, cx, cy, rx, ry, resident)
 
     eye_y = cy - ry * rng.uniform(0.08, 0.14)
@@ -108,8 +128,12 @@ def _draw_person(sprite, rng, u, resident, smiling):
         sprite.draw("ellipse", [ex - 3.5 * u, eye_y - ih, ex + 3.5 * u, eye_y + ih], fill=resident["iris"])
         sprite.draw("ellipse", [ex - 1.5 * u, eye_y - 1.5 * u, ex + 1.5 * u, eye_y + 1.5 * u], fill=(10, 10, 10))
         by = eye_y - rng.uniform(8, 11) * u
-        sprite.draw("line", [ex - 8 * u, by + side * brow_tilt, ex + 8 * u, by - side * brow_tilt],
-                    fill=render.shade(hair, 0.9), width=int(3 * u))
+        sprite.draw(
+            "line",
+            [ex - 8 * u, by + side * brow_tilt, ex + 8 * u, by - side * brow_tilt],
+            fill=render.shade(hair, 0.9),
+            width=int(3 * u),
+        )
     if resident["glasses"]:
         _draw_glasses(sprite, u, cx, eye_y, eye_dx, *resident["glasses"])
 
@@ -119,7 +143,9 @@ def _draw_person(sprite, rng, u, resident, smiling):
 
     mouth_y = cy + ry * rng.uniform(0.52, 0.58)
     if resident["beard"]:  # leaving the mouth visible
-        sprite.tint("chord", [cx - rx * 0.95, cy - ry * 0.1, cx + rx * 0.95, cy + ry * 1.05], 10, 170, fill=hair + (210,))
+        sprite.tint(
+            "chord", [cx - rx * 0.95, cy - ry * 0.1, cx + rx * 0.95, cy + ry * 1.05], 10, 170, fill=hair + (210,)
+        )
         sprite.draw("ellipse", [cx - rx * 0.5, mouth_y - 8 * u, cx + rx * 0.5, mouth_y + 9 * u], fill=skin)
     if resident["moustache"]:
         sprite.draw("chord", [cx - 14 * u, mouth_y - 12 * u, cx + 14 * u, mouth_y - 2 * u], 180, 360, fill=hair)
@@ -135,8 +161,9 @@ def _draw_hair(sprite, u, cx, cy, rx, ry, resident):
     elif style == 2:  # hat with a band
         hat = resident["hat"]
         sprite.draw("chord", [cx - rx - 3 * u, cy - ry - 12 * u, cx + rx + 3 * u, cy + ry * 0.2], 180, 360, fill=hat)
-        sprite.draw("rectangle", [cx - rx - 9 * u, cy - ry * 0.5, cx + rx + 9 * u, cy - ry * 0.38],
-                    fill=render.shade(hat, 0.8))
+        sprite.draw(
+            "rectangle", [cx - rx - 9 * u, cy - ry * 0.5, cx + rx + 9 * u, cy - ry * 0.38], fill=render.shade(hat, 0.8)
+        )
     # style 3: bald or shaved
 
 
@@ -162,11 +189,18 @@ def _draw_mouth(sprite, rng, u, cx, y, skin, smiling):
         rim = 2.5 * u
         sprite.draw("chord", [cx - half - rim, y - depth - rim, cx + half + rim, y + depth + rim], 0, 180, fill=lips)
         sprite.draw("chord", [cx - half, y - depth, cx + half, y + depth], 0, 180, fill=MOUTH_INSIDE)
-        sprite.draw("chord", [cx - half * 0.92, y - depth * 0.55, cx + half * 0.92, y + depth * 0.55], 0, 180,
-                    fill=TEETH)
+        sprite.draw(
+            "chord", [cx - half * 0.92, y - depth * 0.55, cx + half * 0.92, y + depth * 0.55], 0, 180, fill=TEETH
+        )
         for side in (-1, 1):  # raised cheeks beside the corners of the mouth
-            sprite.draw("arc", [cx + side * half - 6 * u, y - 11 * u, cx + side * half + 6 * u, y + 1 * u],
-                        90 - side * 60, 90 + side * 60, fill=render.shade(skin, 0.82), width=int(2 * u))
+            sprite.draw(
+                "arc",
+                [cx + side * half - 6 * u, y - 11 * u, cx + side * half + 6 * u, y + 1 * u],
+                90 - side * 60,
+                90 + side * 60,
+                fill=render.shade(skin, 0.82),
+                width=int(2 * u),
+            )
         return
     kind = rng.choice(["neutral", "frown", "o", "talking"], p=[0.45, 0.25, 0.15, 0.15])
     if kind == "neutral":
@@ -177,10 +211,17 @@ def _draw_mouth(sprite, rng, u, cx, y, skin, smiling):
         sprite.draw("arc", [cx - half, y, cx + half, y + 2 * depth], 195, 345, fill=lips, width=thickness)
     elif kind == "o":
         r = rng.uniform(4, 7) * u
-        sprite.draw("ellipse", [cx - r * 0.8, y - r, cx + r * 0.8, y + r], fill=MOUTH_INSIDE, outline=lips,
-                    width=thickness)
+        sprite.draw(
+            "ellipse", [cx - r * 0.8, y - r, cx + r * 0.8, y + r], fill=MOUTH_INSIDE, outline=lips, width=thickness
+        )
     else:  # talking: an open, flat mouth with the upper teeth showing
         h = rng.uniform(3.5, 5.5) * u
-        sprite.draw("rounded_rectangle", [cx - half * 0.85, y - h, cx + half * 0.85, y + h], radius=int(h),
-                    fill=MOUTH_INSIDE, outline=lips, width=thickness)
+        sprite.draw(
+            "rounded_rectangle",
+            [cx - half * 0.85, y - h, cx + half * 0.85, y + h],
+            radius=int(h),
+            fill=MOUTH_INSIDE,
+            outline=lips,
+            width=thickness,
+        )
         sprite.draw("rectangle", [cx - half * 0.6, y - h * 0.6, cx + half * 0.6, y - h * 0.1], fill=TEETH)

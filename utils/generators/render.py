@@ -5,16 +5,26 @@ edges. Everything is driven by a ``numpy.random.Generator``, and only integer
 Pillow operations and exact NumPy arithmetic touch the pixels, so a seed gives
 byte-identical images on a given software stack.
 """
+
 import math
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 # Skin tones from very light to very dark (RGB), interpolated between neighbours.
-SKIN_TONES = np.array([
-    (255, 228, 206), (242, 200, 170), (228, 180, 146), (205, 150, 112),
-    (176, 120, 84), (140, 92, 62), (104, 66, 44), (76, 48, 34),
-], dtype=np.float64)
+SKIN_TONES = np.array(
+    [
+        (255, 228, 206),
+        (242, 200, 170),
+        (228, 180, 146),
+        (205, 150, 112),
+        (176, 120, 84),
+        (140, 92, 62),
+        (104, 66, 44),
+        (76, 48, 34),
+    ],
+    dtype=np.float64,
+)
 
 
 def skin_tone(rng):
@@ -102,8 +112,10 @@ class Sprite:
     def draw(self, shape, *args, **options):
         """Draw an opaque ``shape``, an ImageDraw method name ("ellipse", "line", "chord", ...)."""
         getattr(self._colours, shape)(*args, **options)
-        solid = {key: (self.silhouette_value if key in ("fill", "outline") and value is not None else value)
-                 for key, value in options.items()}
+        solid = {
+            key: (self.silhouette_value if key in ("fill", "outline") and value is not None else value)
+            for key, value in options.items()
+        }
         getattr(self._silhouette, shape)(*args, **solid)
 
     def tint(self, shape, *args, **options):
@@ -129,10 +141,18 @@ def place(sprite, canvas, angle, scale, shift):
     cos, sin = math.cos(math.radians(angle)) / scale, math.sin(math.radians(angle)) / scale
     dx, dy = shift
     # Image.transform maps each output pixel back to an input pixel: the inverse affine map.
-    inverse = (cos, sin, centre - cos * (centre + dx) - sin * (centre + dy),
-               -sin, cos, centre + sin * (centre + dx) - cos * (centre + dy))
-    moved = [layer.transform(layer.size, Image.Transform.AFFINE, inverse, resample=Image.Resampling.BILINEAR)
-             for layer in (sprite.image, sprite.mask)]
+    inverse = (
+        cos,
+        sin,
+        centre - cos * (centre + dx) - sin * (centre + dy),
+        -sin,
+        cos,
+        centre + sin * (centre + dx) - cos * (centre + dy),
+    )
+    moved = [
+        layer.transform(layer.size, Image.Transform.AFFINE, inverse, resample=Image.Resampling.BILINEAR)
+        for layer in (sprite.image, sprite.mask)
+    ]
     canvas.paste(moved[0], (0, 0), moved[1])
     return canvas
 

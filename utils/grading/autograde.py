@@ -12,6 +12,7 @@ changes its signature loses its points with a one-line reason; the others are
 still graded. It prints a score table and exits with 0 only for full marks.
 The rest of the notebook (training, plots) is not run: it earns no points.
 """
+
 import argparse
 import json
 import os
@@ -38,8 +39,9 @@ def course_notebook_for(learner_path: str | Path) -> Path:
     matches = [path for path in NOTEBOOKS if Path(path).name == Path(learner_path).name]
     if not matches:
         names = "\n  ".join(Path(path).name for path in NOTEBOOKS)
-        raise CourseError(f"{learner_path}: not a course notebook name; pass --course-notebook, or use one of:\n  "
-                          + names)
+        raise CourseError(
+            f"{learner_path}: not a course notebook name; pass --course-notebook, or use one of:\n  " + names
+        )
     return REPO_ROOT / matches[0]
 
 
@@ -50,8 +52,7 @@ class Kernel:
         environment = dict(os.environ, CNN_COURSE_MODE="quick")
         self.manager = CurrentEnvironmentKernelManager()
         # The kernel's own stdout/stderr carry only start-up warnings; results come over its channels.
-        self.manager.start_kernel(cwd=str(cwd), env=environment, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+        self.manager.start_kernel(cwd=str(cwd), env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.client = self.manager.client()
         self.client.start_channels()
         self.client.wait_for_ready(timeout=120)
@@ -109,8 +110,12 @@ class Kernel:
 Row = dict[str, Any]  # one graded function: name, points, scored, reason
 
 
-def autograde(learner_path: str | Path, course_path: str | Path | None = None, timeout: int = 60,
-              log: Callable[[str], None] = print) -> list[Row]:
+def autograde(
+    learner_path: str | Path,
+    course_path: str | Path | None = None,
+    timeout: int = 60,
+    log: Callable[[str], None] = print,
+) -> list[Row]:
     """Grade every graded function; return rows ``{name, points, scored, reason}``.
 
     A learner's notebook or a course notebook that is missing or unreadable raises CourseError.
@@ -118,18 +123,25 @@ def autograde(learner_path: str | Path, course_path: str | Path | None = None, t
     # Absolute: the grading kernel runs in the course notebook's folder, not in ours.
     course_path = Path(course_path).resolve() if course_path else course_notebook_for(learner_path)
     if not course_path.is_file():
-        raise CourseError(f"{course_path} does not exist: pass --course-notebook the course's notebook, "
-                          "e.g. week1/Convolution_model_Step_by_Step.ipynb")
+        raise CourseError(
+            f"{course_path} does not exist: pass --course-notebook the course's notebook, "
+            "e.g. week1/Convolution_model_Step_by_Step.ipynb"
+        )
     names = list(notebook_cells.graded_cells(course_path))
     points = notebook_cells.points(course_path)
     sources = notebook_cells.learner_cells(learner_path, names)
     with tempfile.TemporaryDirectory(prefix="autograde-") as scratch:
         sources_file, result_file = Path(scratch) / "sources.json", Path(scratch) / "result.json"
         sources_file.write_text(json.dumps(sources))
-        return [{"name": name, "points": points.get(name, 0), "scored": points.get(name, 0) if passed else 0,
-                 "reason": reason}
-                for name, passed, reason in _grade_in_kernel(course_path, names, sources_file, result_file,
-                                                             timeout, log)]
+        return [
+            {
+                "name": name,
+                "points": points.get(name, 0),
+                "scored": points.get(name, 0) if passed else 0,
+                "reason": reason,
+            }
+            for name, passed, reason in _grade_in_kernel(course_path, names, sources_file, result_file, timeout, log)
+        ]
 
 
 def _grade_in_kernel(course_path, names, sources_file, result_file, timeout, log):
@@ -144,15 +156,19 @@ def _grade_in_kernel(course_path, names, sources_file, result_file, timeout, log
         for name in names:
             log(f"grading {name} ...")
             result_file.unlink(missing_ok=True)
-            status, output = kernel.run(f"_grader.report({name!r}, {str(sources_file)!r}, {str(result_file)!r})",
-                                        timeout)
+            status, output = kernel.run(
+                f"_grader.report({name!r}, {str(sources_file)!r}, {str(result_file)!r})", timeout
+            )
             if status == "ok" and result_file.exists():
                 result = json.loads(result_file.read_text())
             else:
-                result = {"passed": False, "reason": {
-                    "timeout": f"did not finish within {timeout} s (an endless loop?)",
-                    "dead": "the kernel died while grading it (a crash, an exit or too much memory)",
-                }.get(status, f"grading failed: {output.strip()[-300:]}")}
+                result = {
+                    "passed": False,
+                    "reason": {
+                        "timeout": f"did not finish within {timeout} s (an endless loop?)",
+                        "dead": "the kernel died while grading it (a crash, an exit or too much memory)",
+                    }.get(status, f"grading failed: {output.strip()[-300:]}"),
+                }
                 if status != "ok":
                     if status == "dead":
                         kernel.restart()

@@ -4,6 +4,10 @@ Every failure raises ``CheckFailed`` with a message that names the function,
 the test case, what was expected and what came back (type, shape, dtype and
 values), so that a learner can act on it without reading the test code.
 """
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 
 
@@ -11,7 +15,7 @@ class CheckFailed(AssertionError):
     """A public test found a difference between expected and actual results."""
 
 
-def describe(value):
+def describe(value: object) -> str:
     """A short description of a value's type, shape and dtype, for messages."""
     if value is None:
         return "None"
@@ -54,7 +58,7 @@ def _where(name, case):
     return f"{name}, case {case!r}" if case else name
 
 
-def call_function(function, *args, name=None, case=None, **kwargs):
+def call_function(function: Callable, *args: Any, name: str | None = None, case: object = None, **kwargs: Any) -> Any:
     """Call a learner's function; an exception becomes a CheckFailed naming the case."""
     name = name or getattr(function, "__name__", "the function")
     try:
@@ -68,7 +72,9 @@ def call_function(function, *args, name=None, case=None, **kwargs):
         raise CheckFailed(f"{_where(name, case)}: raised {type(error).__name__}: {error}") from error
 
 
-def check_type(value, expected_type, *, name, case=None, hint=""):
+def check_type(
+    value: Any, expected_type: type | tuple[type, ...], *, name: str, case: object = None, hint: str = ""
+) -> Any:
     """Fail unless ``value`` is an instance of ``expected_type``."""
     if not isinstance(value, expected_type):
         wanted = getattr(expected_type, "__name__", None) or " or ".join(t.__name__ for t in expected_type)
@@ -78,7 +84,7 @@ def check_type(value, expected_type, *, name, case=None, hint=""):
     return value
 
 
-def check_tuple(value, parts, *, name, case=None):
+def check_tuple(value: Any, parts: Sequence[str], *, name: str, case: object = None) -> tuple:
     """Fail unless ``value`` is a tuple with one item per name in ``parts``."""
     expected = f"a tuple ({', '.join(parts)})"
     if not isinstance(value, tuple):
@@ -90,15 +96,13 @@ def check_tuple(value, parts, *, name, case=None):
     return value
 
 
-def check_equal(actual, expected, *, name, case=None, what="the result"):
+def check_equal(actual: Any, expected: Any, *, name: str, case: object = None, what: str = "the result") -> None:
     """Fail unless ``actual == expected`` (for small, non-array values)."""
     if type(actual) is not type(expected) or actual != expected:
-        raise CheckFailed(
-            f"{_where(name, case)}: {what} is wrong.\n  expected: {expected!r}\n  got:      {actual!r}"
-        )
+        raise CheckFailed(f"{_where(name, case)}: {what} is wrong.\n  expected: {expected!r}\n  got:      {actual!r}")
 
 
-def check_same_object(actual, expected, *, name, case=None, what):
+def check_same_object(actual: Any, expected: Any, *, name: str, case: object = None, what: str) -> None:
     """Fail unless ``actual`` is the very object ``expected`` (e.g. inputs kept in a cache)."""
     if actual is not expected:
         raise CheckFailed(
@@ -124,8 +128,19 @@ def _to_array(actual, *, name, case, what, accept_tensors):
     raise CheckFailed(f"{_where(name, case)}: {what} should be {wanted}, got {describe(actual)} ({hint}).")
 
 
-def check_array(actual, expected, *, name, case=None, what="the result", rtol=1e-6, atol=1e-9,
-                exact=False, check_dtype=True, accept_tensors=False):
+def check_array(
+    actual: Any,
+    expected: Any,
+    *,
+    name: str,
+    case: object = None,
+    what: str = "the result",
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    exact: bool = False,
+    check_dtype: bool = True,
+    accept_tensors: bool = False,
+) -> None:
     """Fail unless ``actual`` matches the array ``expected`` in shape, dtype and values.
 
     ``exact`` asks for equal values (integers, booleans, padding); otherwise
@@ -144,8 +159,7 @@ def check_array(actual, expected, *, name, case=None, what="the result", rtol=1e
     dtype_ok = actual.dtype == expected.dtype if check_dtype else _dtype_kind(actual) == _dtype_kind(expected)
     if not dtype_ok:
         raise CheckFailed(
-            f"{where}: {what} has the wrong dtype.\n"
-            f"  expected: {expected.dtype}\n  got:      {actual.dtype}"
+            f"{where}: {what} has the wrong dtype.\n  expected: {expected.dtype}\n  got:      {actual.dtype}"
         )
     if exact or _dtype_kind(expected) != "float":
         matches = actual == expected

@@ -10,6 +10,7 @@ or redefines a name the first cell provides, changes the function's signature,
 prints more than PRINT_LIMIT characters, raises on a case or returns a wrong
 result. The autograder (utils/grading/autograde.py) adds the time limit.
 """
+
 import ast
 import contextlib
 import copy
@@ -18,13 +19,16 @@ import inspect
 import io
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import numpy as np
 
 from utils.core.environment import seed_everything
-from utils.grading.checks import CheckFailed, check_array, describe
 from utils.core.paths import REPO_ROOT
+from utils.grading.checks import CheckFailed, check_array, describe
 from utils.grading.model_summary import compare_model, summarize
 from utils.grading.notebook_cells import first_code_cell, graded_cells, load_graded_functions
 
@@ -37,24 +41,24 @@ _MISSING = object()
 class Case:
     """The arguments of one hidden test case; each call gets fresh copies."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.args, self.kwargs = args, kwargs
 
-    def arguments(self):
+    def arguments(self) -> tuple[tuple, dict]:
         return copy.deepcopy((self.args, self.kwargs))
 
 
 class LazyCase(Case):
     """A case whose arguments are built by ``factory()`` (tensors, models, files) on each call."""
 
-    def __init__(self, factory):
+    def __init__(self, factory: Callable[[], tuple[tuple, dict]]) -> None:
         self.factory = factory
 
-    def arguments(self):
+    def arguments(self) -> tuple[tuple, dict]:
         return self.factory()
 
 
-def hidden_tests(notebook_path):
+def hidden_tests(notebook_path: str | Path) -> ModuleType:
     """The module tests/hidden/<notebook stem, lower case>.py of a course notebook."""
     path = HIDDEN_TESTS_DIR / f"{Path(notebook_path).stem.lower()}.py"
     if not path.is_file():
@@ -65,7 +69,7 @@ def hidden_tests(notebook_path):
     return module
 
 
-def same_result(actual, expected, where):
+def same_result(actual: Any, expected: Any, where: str) -> None:
     """Fail with CheckFailed unless ``actual`` matches the reference result ``expected``."""
     import keras
 
@@ -73,8 +77,9 @@ def same_result(actual, expected, where):
         compare_model(actual, summarize(expected), name=where)
     elif isinstance(expected, (tuple, list)):
         if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
-            raise CheckFailed(f"{where}: expected a {type(expected).__name__} of length {len(expected)}, "
-                              f"got {describe(actual)}.")
+            raise CheckFailed(
+                f"{where}: expected a {type(expected).__name__} of length {len(expected)}, got {describe(actual)}."
+            )
         for index, (part, expected_part) in enumerate(zip(actual, expected)):
             same_result(part, expected_part, f"{where}, item {index}")
     elif isinstance(expected, dict):
@@ -115,11 +120,17 @@ def _signature(function):
     except (TypeError, ValueError):
         return "(?)"
     plain = (int, float, str, bool, type(None), tuple)
-    parameters = [parameter.replace(annotation=inspect.Parameter.empty,
-                                    default=(parameter.default
-                                             if parameter.default is inspect.Parameter.empty
-                                             or isinstance(parameter.default, plain) else ...))
-                  for parameter in signature.parameters.values()]
+    parameters = [
+        parameter.replace(
+            annotation=inspect.Parameter.empty,
+            default=(
+                parameter.default
+                if parameter.default is inspect.Parameter.empty or isinstance(parameter.default, plain)
+                else ...
+            ),
+        )
+        for parameter in signature.parameters.values()
+    ]
     return str(signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty))
 
 
@@ -132,8 +143,11 @@ def _define(source, namespace):
         tree = ast.parse(source or "")
     except SyntaxError:
         return
-    tree.body = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef,
-                                                                 ast.AsyncFunctionDef, ast.ClassDef))]
+    tree.body = [
+        node
+        for node in tree.body
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    ]
     try:
         with _captured_prints():
             exec(compile(tree, "<earlier graded cell>", "exec"), namespace)
@@ -149,7 +163,7 @@ def _one_line(text, limit=240):
 class Grader:
     """Grades the functions of one course notebook, one at a time."""
 
-    def __init__(self, notebook_path):
+    def __init__(self, notebook_path: str | Path) -> None:
         self.notebook_path = Path(notebook_path)
         self.order = list(graded_cells(self.notebook_path))
         self.base = {"__name__": "__learner__"}
@@ -159,7 +173,7 @@ class Grader:
         self.hidden = hidden_tests(self.notebook_path)
         self._expected_results = {}
 
-    def grade(self, name, sources):
+    def grade(self, name: str, sources: dict[str, str | None]) -> tuple[bool, str]:
         """``(passed, reason)`` for graded function ``name``; ``sources`` maps names to the learner's cells."""
         namespace = dict(self.base)
         for earlier in self.order[: self.order.index(name)]:
@@ -172,8 +186,9 @@ class Grader:
             return False, f"its cell does not define a function {name}()"
         expected_signature = _signature(self.reference[name])
         if _signature(function) != expected_signature:
-            return False, (f"its signature changed: expected {name}{expected_signature}, "
-                           f"found {name}{_signature(function)}")
+            return False, (
+                f"its signature changed: expected {name}{expected_signature}, found {name}{_signature(function)}"
+            )
         return self._run_cases(name, function)
 
     def _run_cell(self, name, source, namespace):
@@ -190,11 +205,16 @@ class Grader:
             return f"running its cell raised {type(error).__name__}: {error}"
         if prints.characters > PRINT_LIMIT:
             problem = f"running its cell printed {prints.characters:,} characters (limit {PRINT_LIMIT:,})"
-        changed = sorted(key for key, value in self.base.items()
-                         if not key.startswith("__") and namespace.get(key, _MISSING) is not value)
+        changed = sorted(
+            key
+            for key, value in self.base.items()
+            if not key.startswith("__") and namespace.get(key, _MISSING) is not value
+        )
         if changed:
-            problem = (f"its cell deletes or redefines {', '.join(changed)}, which the notebook's first cell "
-                       "provides; leave those names alone")
+            problem = (
+                f"its cell deletes or redefines {', '.join(changed)}, which the notebook's first cell "
+                "provides; leave those names alone"
+            )
             namespace.update({key: self.base[key] for key in changed})
         return problem
 
@@ -233,7 +253,7 @@ class Grader:
             self._expected_results[key] = outcome(self.reference[name], *case.arguments())
         return self._expected_results[key]
 
-    def report(self, name, sources_file, result_file):
+    def report(self, name: str, sources_file: str | Path, result_file: str | Path) -> None:
         """Grade ``name`` with the learner's cells from ``sources_file``; write the result as JSON."""
         sources = json.loads(Path(sources_file).read_text())
         try:

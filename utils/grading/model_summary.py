@@ -6,16 +6,32 @@ missing, extra, reordered or differently configured layer. (The well-known
 version of this course zipped the two lists, so a model that lacked its last
 layers passed; it also used ``layer.output_shape``, which Keras 3 removed.)
 """
+
 import difflib
+from typing import Any
 
 from utils.grading.checks import CheckFailed, describe
 
 # Layer settings worth checking; a layer contributes those its config has.
-SETTINGS = ("kernel_size", "strides", "padding", "activation", "pool_size", "rate", "axis",
-            "kernel_initializer", "size", "interpolation", "mode", "factor")
+# One layer of a summary: [class name, output shape, parameter count, {setting: value}].
+LayerSummary = list
+SETTINGS = (
+    "kernel_size",
+    "strides",
+    "padding",
+    "activation",
+    "pool_size",
+    "rate",
+    "axis",
+    "kernel_initializer",
+    "size",
+    "interpolation",
+    "mode",
+    "factor",
+)
 
 
-def summarize(model):
+def summarize(model: Any) -> list[LayerSummary]:
     """Per layer: ``[class name, output shape, parameter count, {setting: value}]``."""
     import keras
 
@@ -63,18 +79,18 @@ def _positive_axis(axis, rank):
     return axis % rank if isinstance(axis, int) else axis
 
 
-def format_layer(layer_summary):
+def format_layer(layer_summary: LayerSummary) -> str:
     class_name, shape, params, settings = layer_summary
     details = ", ".join(f"{key}={value!r}" for key, value in settings.items())
     return f"{class_name:<22} {str(shape):<24} {params:>10,}" + (f"   {details}" if details else "")
 
 
-def format_summary(summary):
+def format_summary(summary: list[LayerSummary]) -> str:
     """The summary as aligned text, one layer per line."""
     return "\n".join(f"{i:>4}  {format_layer(layer)}" for i, layer in enumerate(summary))
 
 
-def compare_model(model, expected, *, name="the model"):
+def compare_model(model: Any, expected: list[LayerSummary], *, name: str = "the model") -> None:
     """Fail unless ``model``'s summary equals ``expected``, layer by layer, in order.
 
     The failure message lists each missing, extra, reordered or different
@@ -97,11 +113,14 @@ def compare_model(model, expected, *, name="the model"):
         matcher = difflib.SequenceMatcher(a=expected_lines, b=actual_lines, autojunk=False)
         for tag, e1, e2, a1, a2 in matcher.get_opcodes():
             if tag == "delete":
-                problems += [f"layer {i} is missing: {expected_lines[i].split()[0]} ({_brief(expected[i])})"
-                             for i in range(e1, e2)]
+                problems += [
+                    f"layer {i} is missing: {expected_lines[i].split()[0]} ({_brief(expected[i])})"
+                    for i in range(e1, e2)
+                ]
             elif tag == "insert":
-                problems += [f"layer {i} is extra: {actual_lines[i].split()[0]} ({_brief(actual[i])})"
-                             for i in range(a1, a2)]
+                problems += [
+                    f"layer {i} is extra: {actual_lines[i].split()[0]} ({_brief(actual[i])})" for i in range(a1, a2)
+                ]
             elif tag == "replace":
                 for offset in range(max(e2 - e1, a2 - a1)):
                     e, a = e1 + offset, a1 + offset

@@ -6,6 +6,7 @@ metadata of a grade cell (``grade: true``, ``grade_id: name_test`` and its ``poi
 ``is_solution`` and ``is_grade`` read that metadata here. A graded cell may use what the notebook's first
 code cell imports, and the graded functions defined before it.
 """
+
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,8 +34,10 @@ def read_notebook(notebook: Notebook) -> NotebookNode:
     except FileNotFoundError:
         raise CourseError(f"{notebook} does not exist.") from None
     except Exception as error:  # nbformat raises several kinds on broken JSON
-        raise CourseError(f"{notebook} is not a readable notebook ({type(error).__name__}: {error}). "
-                          "Restore it from a checkpoint (File > Revert) or a fresh student copy.") from None
+        raise CourseError(
+            f"{notebook} is not a readable notebook ({type(error).__name__}: {error}). "
+            "Restore it from a checkpoint (File > Revert) or a fresh student copy."
+        ) from None
 
 
 def _label(notebook: Notebook) -> str:
@@ -47,7 +50,7 @@ def marked_name(cell: NotebookNode) -> str | None:
     first_line = cell.source.split("\n", 1)[0].strip()
     if cell.cell_type != "code" or not first_line.startswith(GRADED_MARKER):
         return None
-    return first_line[len(GRADED_MARKER):].strip()
+    return first_line[len(GRADED_MARKER) :].strip()
 
 
 def is_graded_or_test(cell: NotebookNode) -> bool:
@@ -68,8 +71,10 @@ def graded_and_test_cells(notebook: Notebook) -> list[tuple[str, NotebookNode, N
         if name is None:
             continue
         if not is_solution(cell):
-            raise ValueError(f"{label}, code cell {index} ({GRADED_MARKER} {name}): a graded cell needs nbgrader metadata "
-                             "with solution: true (see CONTRIBUTING.md)")
+            raise ValueError(
+                f"{label}, code cell {index} ({GRADED_MARKER} {name}): a graded cell needs nbgrader metadata "
+                "with solution: true (see CONTRIBUTING.md)"
+            )
         found.append((name, cell, code[index + 1] if index + 1 < len(code) else None))
     return found
 

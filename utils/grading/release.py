@@ -9,6 +9,7 @@ ClearOutput empties the outputs of the graded and test cells. Every other cell
 keeps its source and its teaching outputs. A student notebook that already
 exists is never overwritten: it may hold a learner's work.
 """
+
 import argparse
 import copy
 import sys

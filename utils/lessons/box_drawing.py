@@ -4,6 +4,7 @@ Boxes are corner boxes (x1, y1, x2, y2) in pixels of the image they are drawn
 on, x to the right and y down. Photos are shown as JPEG, not PNG, which keeps a
 notebook with many photos small.
 """
+
 import io
 from pathlib import Path
 
@@ -66,8 +67,16 @@ def draw_boxes(ax, boxes, classes, class_names, scores=None, labels=True, linewi
             label = class_names[class_index] + ("" if scores is None else f" {scores[index]:.2f}")
             # End the label at the box's right edge when the box starts near the photo's right edge.
             x, ha = (min(x2, width), "right") if x1 > 0.8 * width else (max(x1, 0), "left")
-            text = ax.text(x, 0, label, fontsize=8, color="white", ha=ha, clip_on=True,
-                           bbox={"facecolor": colour, "edgecolor": "none", "pad": 1.5})
+            text = ax.text(
+                x,
+                0,
+                label,
+                fontsize=8,
+                color="white",
+                ha=ha,
+                clip_on=True,
+                bbox={"facecolor": colour, "edgecolor": "none", "pad": 1.5},
+            )
             placed.append(_place_label(text, _label_positions(y1, y2, height), placed))
 
 
@@ -135,13 +144,29 @@ def show_grid_and_anchors(image, grids, point):
         ax.add_patch(patches.Rectangle((column * cell, row * cell), cell, cell, color="yellow", alpha=0.6))
         centre_x, centre_y = (column + 0.5) * cell, (row + 0.5) * cell
         for k, (width, height) in enumerate(anchors):
-            ax.add_patch(patches.Rectangle((centre_x - width / 2, centre_y - height / 2), width, height, fill=False,
-                                           edgecolor=plt.cm.tab10(k), linewidth=2, label=f"{width:.0f}x{height:.0f}"))
+            ax.add_patch(
+                patches.Rectangle(
+                    (centre_x - width / 2, centre_y - height / 2),
+                    width,
+                    height,
+                    fill=False,
+                    edgecolor=plt.cm.tab10(k),
+                    linewidth=2,
+                    label=f"{width:.0f}x{height:.0f}",
+                )
+            )
         ax.set_xlim(0, size)
         ax.set_ylim(size, 0)
         ax.axis("off")
-        ax.legend(title="anchors of the yellow cell (width x height, pixels)", loc="upper center",
-                  bbox_to_anchor=(0.5, 0), ncol=len(anchors), fontsize=8, title_fontsize=8, frameon=False)
+        ax.legend(
+            title="anchors of the yellow cell (width x height, pixels)",
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0),
+            ncol=len(anchors),
+            fontsize=8,
+            title_fontsize=8,
+            frameon=False,
+        )
         ax.set_title(f"{grid_size}x{grid_size} grid, cell (row {row}, column {column})", fontsize=10)
     fig.tight_layout()
     _show(fig)
@@ -178,7 +203,8 @@ def _show(fig):
     from IPython.display import Image, display
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="jpeg", dpi=DPI, bbox_inches="tight", pad_inches=0.05,
-                pil_kwargs={"quality": JPEG_QUALITY})
+    fig.savefig(
+        buffer, format="jpeg", dpi=DPI, bbox_inches="tight", pad_inches=0.05, pil_kwargs={"quality": JPEG_QUALITY}
+    )
     plt.close(fig)
     display(Image(buffer.getvalue(), format="jpeg"))

@@ -4,6 +4,7 @@ The loop version computes one output number per Python iteration. im2col
 copies every f x f x n_C window into a row of a matrix; the convolution is
 then one matrix product, which NumPy hands to an optimised BLAS routine.
 """
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -48,5 +49,7 @@ def _check_conv_inputs(A_prev, W, b, hparameters):
         raise ValueError(f"stride must be an int >= 1 and pad an int >= 0, got stride={stride!r}, pad={pad!r}")
     f = W.shape[0]
     if f > min(A_prev.shape[1], A_prev.shape[2]) + 2 * pad:
-        raise ValueError(f"a {f}x{f} filter does not fit in a {A_prev.shape[1]}x{A_prev.shape[2]} input padded by {pad}")
+        raise ValueError(
+            f"a {f}x{f} filter does not fit in a {A_prev.shape[1]}x{A_prev.shape[2]} input padded by {pad}"
+        )
     return stride, pad

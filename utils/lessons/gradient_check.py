@@ -1,4 +1,5 @@
 """Numerical gradients by centred differences, to check hand-written backward passes."""
+
 import numpy as np
 
 

@@ -6,6 +6,7 @@ measures how large the gradient of the loss is at the output of every block, fro
 input to output: the error signal that backpropagation hands to that block.
 ``plot_gradient_norms`` draws one curve per net on a log scale.
 """
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -29,8 +30,9 @@ def _dense_net(input_shape, classes, blocks, width, seed, skip):
 
     # Seeding each layer's initializer by its position gives both nets the same weights.
     def dense(units, index, activation=None):
-        return keras.layers.Dense(units, activation=activation,
-                                  kernel_initializer=keras.initializers.GlorotUniform(seed=seed + index))
+        return keras.layers.Dense(
+            units, activation=activation, kernel_initializer=keras.initializers.GlorotUniform(seed=seed + index)
+        )
 
     inputs = keras.Input(input_shape)
     h = keras.layers.Activation("relu", name="block_0")(dense(width, 0)(keras.layers.Flatten()(inputs)))

@@ -1,4 +1,5 @@
 """Figures shared by the notebooks (matplotlib, kept small)."""
+
 import math
 
 import matplotlib.patches as patches
@@ -18,8 +19,9 @@ def show_images(images, titles=None, ncols=None, cmap="gray", size=2.4, suptitle
         raise ValueError(f"got {len(titles)} titles for {len(images)} images")
     ncols = ncols or len(images)
     nrows = math.ceil(len(images) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if suptitle else 0)),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if suptitle else 0)), squeeze=False
+    )
     for ax in axes.flat:
         ax.axis("off")
     for i, (ax, image) in enumerate(zip(axes.flat, images)):
@@ -47,16 +49,26 @@ def show_conv_windows(n_H_prev, n_W_prev, f, stride, pad, n_windows=3):
     positions = [(h, w) for h in range(n_H) for w in range(n_W)][:n_windows]
     colours = plt.cm.tab10.colors
     for k, (h, w) in enumerate(positions):
-        ax.add_patch(patches.Rectangle((w * stride + 0.08 * k, h * stride + 0.08 * k), f - 0.16 * k, f - 0.16 * k,
-                                       fill=False, edgecolor=colours[k], linewidth=2.5, label=f"window of Z[{h}, {w}]"))
+        ax.add_patch(
+            patches.Rectangle(
+                (w * stride + 0.08 * k, h * stride + 0.08 * k),
+                f - 0.16 * k,
+                f - 0.16 * k,
+                fill=False,
+                edgecolor=colours[k],
+                linewidth=2.5,
+                label=f"window of Z[{h}, {w}]",
+            )
+        )
     ax.set_xlim(0, cols)
     ax.set_ylim(rows, 0)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
-    ax.set_title(f"{n_H_prev}x{n_W_prev} input, pad {pad} (grey), f={f}, stride {stride} -> output {n_H}x{n_W}",
-                 fontsize=9)
+    ax.set_title(
+        f"{n_H_prev}x{n_W_prev} input, pad {pad} (grey), f={f}, stride {stride} -> output {n_H}x{n_W}", fontsize=9
+    )
     fig.tight_layout()
     plt.show()
 
@@ -69,7 +81,13 @@ def show_timings(seconds, title="Time per call (lower is better)"):
     ax.set_xscale("log")
     ax.invert_yaxis()
     for bar, value in zip(bars, values):
-        ax.text(value * 1.1, bar.get_y() + bar.get_height() / 2, f"{value * 1e3:,.0f} ms" if value >= 0.1 else f"{value * 1e3:.3g} ms", va="center", fontsize=9)
+        ax.text(
+            value * 1.1,
+            bar.get_y() + bar.get_height() / 2,
+            f"{value * 1e3:,.0f} ms" if value >= 0.1 else f"{value * 1e3:.3g} ms",
+            va="center",
+            fontsize=9,
+        )
     ax.set_xlim(min(values) / 2, max(values) * 8)
     ax.set_xlabel("seconds (log scale)")
     ax.set_title(title, fontsize=10)
@@ -82,8 +100,9 @@ def show_class_samples(images, labels, class_names, per_class=8, size=1.1, title
     images, labels = np.asarray(images), np.asarray(labels).reshape(-1)
     if len(images) != len(labels):
         raise ValueError(f"got {len(images)} images but {len(labels)} labels")
-    fig, axes = plt.subplots(len(class_names), per_class, figsize=(size * per_class + 1.2, size * len(class_names)),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        len(class_names), per_class, figsize=(size * per_class + 1.2, size * len(class_names)), squeeze=False
+    )
     for row, name in enumerate(class_names):
         chosen = np.flatnonzero(labels == row)[:per_class]
         axes[row, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=10)

@@ -5,6 +5,7 @@
 ``show_segmentations`` draws image / true mask / predicted mask rows in the
 class palette of utils.data.driving_frames, with a legend of the classes shown.
 """
+
 import numpy as np
 
 from utils.data.driving_frames import class_ids, colorize, legend_handles
@@ -21,8 +22,9 @@ def confusion_matrix(true_masks, predicted_masks, n_classes):
         raise ValueError(f"true and predicted masks differ in shape: {true_ids.shape} and {predicted_ids.shape}")
     for ids, what in ((true_ids, "true_masks"), (predicted_ids, "predicted_masks")):
         if ids.size and (ids.min() < 0 or ids.max() >= n_classes):
-            raise ValueError(f"{what} should hold class ids in 0..{n_classes - 1}, "
-                             f"got values from {ids.min()} to {ids.max()}")
+            raise ValueError(
+                f"{what} should hold class ids in 0..{n_classes - 1}, got values from {ids.min()} to {ids.max()}"
+            )
     pairs = true_ids.astype(np.int64).ravel() * n_classes + predicted_ids.astype(np.int64).ravel()
     return np.bincount(pairs, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
 
@@ -53,8 +55,11 @@ def iou_table(confusion, class_names):
     iou = intersection_over_union(confusion)
     share = confusion.sum(axis=1) / confusion.sum()
     lines = [f"{'class':<14} {'pixels':>7} {'IoU':>6}"]
-    lines += [f"{class_names[index]:<14} {share[index]:>7.2%} {iou[index]:>6.3f}"
-              for index in np.argsort(-share) if share[index] > 0]
+    lines += [
+        f"{class_names[index]:<14} {share[index]:>7.2%} {iou[index]:>6.3f}"
+        for index in np.argsort(-share)
+        if share[index] > 0
+    ]
     return "\n".join(lines)
 
 
@@ -62,15 +67,15 @@ def show_segmentations(images, true_masks, predicted_masks=None, size=2.2):
     """One row per image: the image, its true mask and (if given) the predicted mask, with a class legend."""
     import matplotlib.pyplot as plt
 
-
     images = np.asarray(images)
     true_ids = class_ids(true_masks, "true_masks")
     columns = [("image", images), ("true mask", true_ids)]
     if predicted_masks is not None:
         columns.append(("predicted mask", class_ids(predicted_masks, "predicted_masks")))
     rows = len(images)
-    fig, axes = plt.subplots(rows, len(columns), figsize=(size * 4 / 3 * len(columns) + 2.8, size * rows),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        rows, len(columns), figsize=(size * 4 / 3 * len(columns) + 2.8, size * rows), squeeze=False
+    )
     for row in range(rows):
         for column, (title, data) in enumerate(columns):
             ax = axes[row, column]
@@ -81,8 +86,16 @@ def show_segmentations(images, true_masks, predicted_masks=None, size=2.2):
                 ax.set_title(title)
         handles = legend_handles(*[data[row] for _, data in columns[1:]])
         # two columns when many classes are present, so that a row's legend stays as high as its images
-        axes[row, -1].legend(handles=handles, fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5),
-                             frameon=False, ncol=1 if len(handles) <= 9 else 2, handlelength=1.2,
-                             columnspacing=0.8, labelspacing=0.3)
+        axes[row, -1].legend(
+            handles=handles,
+            fontsize=7,
+            loc="center left",
+            bbox_to_anchor=(1.02, 0.5),
+            frameon=False,
+            ncol=1 if len(handles) <= 9 else 2,
+            handlelength=1.2,
+            columnspacing=0.8,
+            labelspacing=0.3,
+        )
     fig.tight_layout()
     plt.show()

@@ -1,4 +1,5 @@
 """Wall-clock timing for the notebooks' speed comparisons."""
+
 import time
 
 

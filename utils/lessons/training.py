@@ -1,4 +1,5 @@
 """Training helpers shared by the notebooks."""
+
 import time
 
 import keras

@@ -8,6 +8,7 @@ hands ``[anchor, positive, negative]`` embeddings to the notebook's graded
 curve of "same if distance < threshold" (``roc_curve``, ``roc_auc``), the
 threshold of best accuracy (``best_threshold``), and two figures.
 """
+
 import time
 
 import keras
@@ -26,17 +27,20 @@ def build_embedding_net(input_shape=(28, 28, 1), embedding_size=64):
     CONV(32) -> POOL -> CONV(64) -> POOL -> FLATTEN -> DENSE -> L2 NORM; 3x3
     convolutions with ReLU, 2x2 max pooling.
     """
-    return keras.Sequential([
-        keras.Input(input_shape),
-        layers.Rescaling(1 / 255),
-        layers.Conv2D(32, 3, padding="same", activation="relu"),
-        layers.MaxPooling2D(),
-        layers.Conv2D(64, 3, padding="same", activation="relu"),
-        layers.MaxPooling2D(),
-        layers.Flatten(),
-        layers.Dense(embedding_size),
-        layers.UnitNormalization(),
-    ], name="embedding_net")
+    return keras.Sequential(
+        [
+            keras.Input(input_shape),
+            layers.Rescaling(1 / 255),
+            layers.Conv2D(32, 3, padding="same", activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Conv2D(64, 3, padding="same", activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dense(embedding_size),
+            layers.UnitNormalization(),
+        ],
+        name="embedding_net",
+    )
 
 
 def class_balanced_batches(labels, classes_per_batch, images_per_class, steps, seed=0):
@@ -92,8 +96,19 @@ def mine_semi_hard_triplets(labels, embeddings):
     return anchors, positives, negatives
 
 
-def train_triplet_embedding(model, images, labels, loss_function, steps, classes_per_batch=7, images_per_class=8,
-                            alpha=0.2, learning_rate=1e-3, seed=0, log_every=100):
+def train_triplet_embedding(
+    model,
+    images,
+    labels,
+    loss_function,
+    steps,
+    classes_per_batch=7,
+    images_per_class=8,
+    alpha=0.2,
+    learning_rate=1e-3,
+    seed=0,
+    log_every=100,
+):
     """Train ``model`` with ``loss_function(None, [anchor, positive, negative], alpha)`` on mined triplets.
 
     ``loss_function`` is a triplet loss that sums over the triplets, like the
@@ -117,8 +132,11 @@ def train_triplet_embedding(model, images, labels, loss_function, steps, classes
             count = tf.cast(tf.shape(anchors)[0], embeddings.dtype)
             loss = loss_function(None, triplets, alpha) / count
         optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
-        margins = (tf.reduce_sum(tf.square(triplets[0] - triplets[1]), axis=-1)
-                   - tf.reduce_sum(tf.square(triplets[0] - triplets[2]), axis=-1) + alpha)
+        margins = (
+            tf.reduce_sum(tf.square(triplets[0] - triplets[1]), axis=-1)
+            - tf.reduce_sum(tf.square(triplets[0] - triplets[2]), axis=-1)
+            + alpha
+        )
         return loss, tf.reduce_mean(tf.cast(margins > 0, tf.float32))
 
     history = {"loss": [], "active": []}
@@ -130,9 +148,12 @@ def train_triplet_embedding(model, images, labels, loss_function, steps, classes
         history["active"].append(float(active))
         if step % log_every == 0 or step == steps:
             recent = slice(-min(log_every, step), None)
-            print(f"step {step}/{steps}: loss {np.mean(history['loss'][recent]):.4f}, "
-                  f"active triplets {np.mean(history['active'][recent]):.1%} "
-                  f"({time.perf_counter() - started:.0f} s)", flush=True)
+            print(
+                f"step {step}/{steps}: loss {np.mean(history['loss'][recent]):.4f}, "
+                f"active triplets {np.mean(history['active'][recent]):.1%} "
+                f"({time.perf_counter() - started:.0f} s)",
+                flush=True,
+            )
     return history
 
 
@@ -221,8 +242,16 @@ def plot_distance_matrix(distances, names, threshold=None, title="Distances betw
     image = ax.imshow(distances, cmap="viridis_r")
     for (row, col), value in np.ndenumerate(distances):
         bold = threshold is not None and value < threshold
-        ax.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=8,
-                color="black" if value < distances.max() / 2 else "white", fontweight="bold" if bold else "normal")
+        ax.text(
+            col,
+            row,
+            f"{value:.2f}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="black" if value < distances.max() / 2 else "white",
+            fontweight="bold" if bold else "normal",
+        )
     ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
     ax.set_yticks(range(len(names)), names)
     fig.colorbar(image, ax=ax, shrink=0.8, label="distance")

@@ -6,6 +6,7 @@ graded ``yolo_eval`` calls them and the public tests load the graded functions
 with only the notebook's first cell (as the original course imported them from
 its ``yad2k`` and ``yolo_utils`` packages).
 """
+
 from utils.core.environment import import_tensorflow_quietly
 
 tf = import_tensorflow_quietly()
@@ -15,8 +16,10 @@ def yolo_boxes_to_corners(box_xy, box_wh):
     """Centre (x, y) and size (w, h) of boxes, shape (..., 2) each, as corners (x1, y1, x2, y2), shape (..., 4)."""
     box_xy, box_wh = tf.convert_to_tensor(box_xy), tf.convert_to_tensor(box_wh)
     if box_xy.shape[-1:] != (2,) or box_wh.shape[-1:] != (2,):
-        raise ValueError(f"box_xy and box_wh need a last axis of 2 ((x, y) and (w, h)), "
-                         f"got shapes {tuple(box_xy.shape)} and {tuple(box_wh.shape)}")
+        raise ValueError(
+            f"box_xy and box_wh need a last axis of 2 ((x, y) and (w, h)), "
+            f"got shapes {tuple(box_xy.shape)} and {tuple(box_wh.shape)}"
+        )
     half_wh = box_wh / 2
     return tf.concat([box_xy - half_wh, box_xy + half_wh], axis=-1)
 

@@ -7,6 +7,7 @@ those landmarks land where dlib puts them in its face chips, the input the
 encoder (``utils.models.face_encoder``) was trained on. ``face_chip`` does both for
 the largest face in an image file.
 """
+
 import functools
 from pathlib import Path
 
@@ -29,23 +30,27 @@ MIN_CONFIDENCE = 0.9
 # nose tip (point 30) and the mouth corners (points 48 and 54). Order as
 # detect_faces returns them: eye on the image's left, eye on the right, nose,
 # mouth corner on the left, mouth corner on the right.
-MTCNN_TEMPLATE = np.array([
-    [0.2254918, 0.2159903],
-    [0.7547613, 0.2159903],
-    [0.490127, 0.515625],
-    [0.254149, 0.780233],
-    [0.726104, 0.780233],
-])
+MTCNN_TEMPLATE = np.array(
+    [
+        [0.2254918, 0.2159903],
+        [0.7547613, 0.2159903],
+        [0.490127, 0.515625],
+        [0.254149, 0.780233],
+        [0.726104, 0.780233],
+    ]
+)
 # dlib's own template for its 5-point shape predictor (outer and inner corner
 # of the eye on the image's right, then of the left eye, then the base of the
 # nose), from the same function; for landmarks that came from dlib.
-DLIB_5_POINT_TEMPLATE = np.array([
-    [0.8595674595992, 0.2134981538014],
-    [0.6460604764104, 0.2289674387677],
-    [0.1205750620789, 0.2137274526848],
-    [0.3340850613712, 0.2290642403242],
-    [0.4901123135679, 0.6277975316475],
-])
+DLIB_5_POINT_TEMPLATE = np.array(
+    [
+        [0.8595674595992, 0.2134981538014],
+        [0.6460604764104, 0.2289674387677],
+        [0.1205750620789, 0.2137274526848],
+        [0.3340850613712, 0.2290642403242],
+        [0.4901123135679, 0.6277975316475],
+    ]
+)
 _MTCNN_KEYPOINTS = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
 
 
@@ -82,8 +87,9 @@ def detect_faces(image, min_confidence=MIN_CONFIDENCE):
     faces = [face for face in _detector().detect_faces(image) if face["confidence"] >= min_confidence]
     faces.sort(key=lambda face: face["box"][2] * face["box"][3], reverse=True)
     boxes = np.array([face["box"] for face in faces], dtype=np.float64).reshape(-1, 4)
-    landmarks = np.array([[face["keypoints"][name] for name in _MTCNN_KEYPOINTS] for face in faces],
-                         dtype=np.float64).reshape(-1, 5, 2)
+    landmarks = np.array(
+        [[face["keypoints"][name] for name in _MTCNN_KEYPOINTS] for face in faces], dtype=np.float64
+    ).reshape(-1, 5, 2)
     confidences = np.array([face["confidence"] for face in faces], dtype=np.float64)
     return boxes, landmarks, confidences
 
@@ -136,8 +142,9 @@ def align_face(image, landmarks, template=MTCNN_TEMPLATE, size=CHIP_SIZE, paddin
     pixels = image.astype(np.float64)
     if shrink > 2:
         pixels = skimage.filters.gaussian(pixels, sigma=(shrink - 1) / 2, channel_axis=-1, preserve_range=True)
-    chip = skimage.transform.warp(pixels, chip_to_image, output_shape=(size, size), order=1,
-                                  mode="constant", cval=0, preserve_range=True)
+    chip = skimage.transform.warp(
+        pixels, chip_to_image, output_shape=(size, size), order=1, mode="constant", cval=0, preserve_range=True
+    )
     return np.clip(np.floor(chip), 0, 255).astype(np.uint8)
 
 
@@ -146,6 +153,8 @@ def face_chip(image_path):
     image = load_rgb(image_path)
     _, landmarks, _ = detect_faces(image)
     if len(landmarks) == 0:
-        raise NoFaceFound(f"{image_path}: no face found (MTCNN, confidence >= {MIN_CONFIDENCE}). "
-                          "Use a photo in which one face is clearly visible, seen from the front.")
+        raise NoFaceFound(
+            f"{image_path}: no face found (MTCNN, confidence >= {MIN_CONFIDENCE}). "
+            "Use a photo in which one face is clearly visible, seen from the front."
+        )
     return align_face(image, landmarks[0])

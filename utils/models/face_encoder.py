@@ -15,15 +15,16 @@ folded into the convolution before them, so the model uses plain Keras layers
 reproduces dlib's encodings to 1e-6; face-api's 8-bit rounding moves them by
 0.025-0.031 (L2 distance between unit vectors).
 """
+
 import json
 
 import keras
 import numpy as np
 from keras import layers
 
+from utils.core.checksums import data_file_name, verify_data_file
 from utils.core.paths import DATASETS_DIR
 from utils.models.face_detection import CHIP_SIZE
-from utils.core.checksums import data_file_name, verify_data_file
 from utils.models.keras_weights import set_layer_weights
 
 WEIGHTS_DIR = DATASETS_DIR / "face_encoder"
@@ -38,10 +39,19 @@ INPUT_SCALE = 256.0
 # (block name, filters, stride) in face-api's weight names; stride 2 halves the
 # feature map and doubles (or keeps, in the last block) the channels.
 RESIDUAL_BLOCKS = (
-    ("conv32_1", 32, 1), ("conv32_2", 32, 1), ("conv32_3", 32, 1),
-    ("conv64_down", 64, 2), ("conv64_1", 64, 1), ("conv64_2", 64, 1), ("conv64_3", 64, 1),
-    ("conv128_down", 128, 2), ("conv128_1", 128, 1), ("conv128_2", 128, 1),
-    ("conv256_down", 256, 2), ("conv256_1", 256, 1), ("conv256_2", 256, 1),
+    ("conv32_1", 32, 1),
+    ("conv32_2", 32, 1),
+    ("conv32_3", 32, 1),
+    ("conv64_down", 64, 2),
+    ("conv64_1", 64, 1),
+    ("conv64_2", 64, 1),
+    ("conv64_3", 64, 1),
+    ("conv128_down", 128, 2),
+    ("conv128_1", 128, 1),
+    ("conv128_2", 128, 1),
+    ("conv256_down", 256, 2),
+    ("conv256_1", 256, 1),
+    ("conv256_2", 256, 1),
     ("conv256_down_out", 256, 2),
 )
 
@@ -96,7 +106,7 @@ def build_face_encoder():
     (32, 64, 128, 256 channels) -> global average -> 128 units -> L2 norm.
     """
     inputs = keras.Input((CHIP_SIZE, CHIP_SIZE, 3), name="face_chip")
-    x = layers.Normalization(mean=MEAN_RGB, variance=[INPUT_SCALE ** 2] * 3, name="preprocess")(inputs)
+    x = layers.Normalization(mean=MEAN_RGB, variance=[INPUT_SCALE**2] * 3, name="preprocess")(inputs)
     x = layers.Conv2D(32, 7, strides=2, padding="valid", name="conv32_down")(x)
     x = layers.ReLU(name="conv32_down_relu")(x)
     x = layers.MaxPooling2D(3, strides=2, padding="valid", name="conv32_pool")(x)
@@ -145,11 +155,16 @@ def set_face_api_weights(model, arrays):
 
     Raises ValueError unless every array is used exactly once.
     """
-    expected = {"fc"} | {f"{prefix}/{part}" for _, prefix in _conv_names()
-                         for part in ("conv/filters", "conv/bias", "scale/weights", "scale/biases")}
+    expected = {"fc"} | {
+        f"{prefix}/{part}"
+        for _, prefix in _conv_names()
+        for part in ("conv/filters", "conv/bias", "scale/weights", "scale/biases")
+    }
     if set(arrays) != expected:
-        raise ValueError(f"face-api weights do not fit the encoder: missing {sorted(expected - set(arrays))}, "
-                         f"unexpected {sorted(set(arrays) - expected)}")
+        raise ValueError(
+            f"face-api weights do not fit the encoder: missing {sorted(expected - set(arrays))}, "
+            f"unexpected {sorted(set(arrays) - expected)}"
+        )
     weights = {"fc": [arrays["fc"]]}
     for layer_name, prefix in _conv_names():
         scale = arrays[f"{prefix}/scale/weights"]

@@ -19,14 +19,15 @@ with the ImageNet mean and standard deviation instead of scaling to [-1, 1].
     scores = model(preprocess_input(photos))               # photos: (n, 224, 224, 3) in 0-255
     decode_predictions(scores, top=3)                      # [[(wnid, name, score), ...], ...]
 """
+
 import functools
 
 import keras
 import numpy as np
 from keras import layers, ops
 
-from utils.core.paths import DATASETS_DIR
 from utils.core.checksums import verify_data_file
+from utils.core.paths import DATASETS_DIR
 
 MOBILENET_DIR = DATASETS_DIR / "mobilenet_v2"
 WEIGHTS_FILE = MOBILENET_DIR / "mobilenet_v2_imagenet.weights.h5"
@@ -36,8 +37,15 @@ DEFAULT_SIZE = 224
 NUM_CLASSES = 1000
 # torchvision's (and the paper's) table of inverted residual stages: expansion factor t,
 # output channels c, number of blocks n, stride s of the first block of the stage.
-INVERTED_RESIDUAL_SETTINGS = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2),
-                              (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1))
+INVERTED_RESIDUAL_SETTINGS = (
+    (1, 16, 1, 1),
+    (6, 24, 2, 2),
+    (6, 32, 3, 2),
+    (6, 64, 4, 2),
+    (6, 96, 3, 1),
+    (6, 160, 3, 2),
+    (6, 320, 1, 1),
+)
 FIRST_FILTERS = 32
 LAST_FILTERS = 1280
 BATCH_NORM_EPSILON = 1e-5  # torchvision's; Keras' MobileNetV2 used 1e-3
@@ -76,8 +84,9 @@ def _inverted_residual_block(inputs, block_id, expansion, filters, stride):
     if stride == 2:
         # torchvision pads 3x3 convolutions by one pixel on every side.
         x = layers.ZeroPadding2D(((1, 1), (1, 1)), name=prefix + "pad")(x)
-    x = layers.DepthwiseConv2D(3, strides=stride, padding="same" if stride == 1 else "valid",
-                               use_bias=False, name=prefix + "depthwise")(x)
+    x = layers.DepthwiseConv2D(
+        3, strides=stride, padding="same" if stride == 1 else "valid", use_bias=False, name=prefix + "depthwise"
+    )(x)
     x = _batch_norm(x, prefix + "depthwise_BN")
     x = layers.ReLU(6.0, name=prefix + "depthwise_relu")(x)
     x = layers.Conv2D(filters, 1, use_bias=False, name=prefix + "project")(x)
@@ -106,8 +115,9 @@ def _build(input_shape, include_top, classes, classifier_activation):
     return keras.Model(inputs, x, name=f"mobilenetv2_1.00_{rows}")
 
 
-def MobileNetV2(input_shape=None, include_top=True, weights="imagenet", classes=NUM_CLASSES,
-                classifier_activation="softmax"):
+def MobileNetV2(
+    input_shape=None, include_top=True, weights="imagenet", classes=NUM_CLASSES, classifier_activation="softmax"
+):
     """MobileNetV2 (width 1.0), like ``tf.keras.applications.MobileNetV2``.
 
     ``input_shape`` (height, width, 3), default (224, 224, 3); height and
@@ -124,8 +134,9 @@ def MobileNetV2(input_shape=None, include_top=True, weights="imagenet", classes=
         if input_shape[-1] != 3:
             raise ValueError(f"the ImageNet weights need 3 input channels, got input_shape {input_shape}")
         if include_top and classes != NUM_CLASSES:
-            raise ValueError(f"with weights='imagenet' and include_top=True, classes must be "
-                             f"{NUM_CLASSES}, got {classes}")
+            raise ValueError(
+                f"with weights='imagenet' and include_top=True, classes must be {NUM_CLASSES}, got {classes}"
+            )
     if any(size is not None and size < 32 for size in input_shape[:2]):
         raise ValueError(f"input height and width must be at least 32, got input_shape {input_shape}")
 
@@ -164,8 +175,10 @@ def decode_predictions(preds, top=5):
     """The ``top`` classes of each row of ``preds`` (n, 1000): a list of [(wnid, name, score), ...], best first."""
     scores = np.asarray(preds)
     if scores.ndim != 2 or scores.shape[1] != NUM_CLASSES:
-        raise ValueError(f"decode_predictions expects a batch of ImageNet scores of shape (samples, "
-                         f"{NUM_CLASSES}), got shape {scores.shape}")
+        raise ValueError(
+            f"decode_predictions expects a batch of ImageNet scores of shape (samples, "
+            f"{NUM_CLASSES}), got shape {scores.shape}"
+        )
     classes = imagenet_classes()
     decoded = []
     for row in scores:

@@ -24,6 +24,7 @@ layer last.
 The Starry Night file is derived from Debian's ``opencv-doc`` package by
 ``python -m utils.derive.paintings <unpacked opencv-doc>`` (see datasets/paintings/README.md).
 """
+
 import dataclasses
 import hashlib
 import os
@@ -33,8 +34,8 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from utils.core.paths import DATASETS_DIR
 from utils.core.checksums import verify_data_file
+from utils.core.paths import DATASETS_DIR
 from utils.data.images import DARKNET_PHOTOS_DIR
 from utils.lessons.plotting import show_images
 
@@ -47,14 +48,24 @@ VGG19_WEIGHTS_NAME = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
 VGG19_WEIGHTS_MD5 = "253f8cb515780f3b799900260a226db6"
 # Gatys et al.'s layers, as the original course used them: the first convolution of each of the five
 # blocks for the style, weighted equally, and the last convolution of the deepest block for the content.
-VGG19_STYLE_LAYERS = [("block1_conv1", 0.2), ("block2_conv1", 0.2), ("block3_conv1", 0.2),
-                      ("block4_conv1", 0.2), ("block5_conv1", 0.2)]
+VGG19_STYLE_LAYERS = [
+    ("block1_conv1", 0.2),
+    ("block2_conv1", 0.2),
+    ("block3_conv1", 0.2),
+    ("block4_conv1", 0.2),
+    ("block5_conv1", 0.2),
+]
 VGG19_CONTENT_LAYER = "block5_conv4"
 # MobileNetV2: the widest (expanded, after ReLU6) activation at each resolution from 1/2 to 1/16 of the
 # image - the stem's output, then the expansions just before the stride-2 depthwise convolutions of
 # blocks 1, 3, 6 and 13. They play the role of VGG19's blockN_conv1: from small strokes to large patterns.
-MOBILENET_STYLE_LAYERS = [("Conv1_relu", 0.2), ("block_1_expand_relu", 0.2), ("block_3_expand_relu", 0.2),
-                          ("block_6_expand_relu", 0.2), ("block_13_expand_relu", 0.2)]
+MOBILENET_STYLE_LAYERS = [
+    ("Conv1_relu", 0.2),
+    ("block_1_expand_relu", 0.2),
+    ("block_3_expand_relu", 0.2),
+    ("block_6_expand_relu", 0.2),
+    ("block_13_expand_relu", 0.2),
+]
 # The last activation at 1/16 of the image (like block5_conv4): object parts, not textures. The 1/32
 # layers after it are too coarse for images of 200-400 pixels.
 MOBILENET_CONTENT_LAYER = "block_13_expand_relu"
@@ -67,11 +78,12 @@ MOBILENET_SMOOTHED_LAYERS = ("block_3_expand_relu", "block_6_expand_relu", "bloc
 @dataclasses.dataclass
 class FeatureExtractor:
     """A frozen network mapping images in [0, 1], (batch, H, W, 3), to [style activations..., content activation]."""
+
     model: keras.Model
-    backbone: str                # "vgg19" or "mobilenet_v2"
-    style_layers: list           # [(layer name, weight), ...]
+    backbone: str  # "vgg19" or "mobilenet_v2"
+    style_layers: list  # [(layer name, weight), ...]
     content_layer: str
-    smoothed_layers: tuple       # the layers whose activations go through softmax_smoothing
+    smoothed_layers: tuple  # the layers whose activations go through softmax_smoothing
 
 
 def vgg19_weights_path():
@@ -111,16 +123,19 @@ def softmax_smoothing(activations):
 def _verify_md5(path, expected, fix):
     digest = hashlib.md5(Path(path).read_bytes()).hexdigest()
     if digest != expected:
-        raise ValueError(f"{path} is not Keras' VGG19 weights file (truncated or changed): its MD5 is {digest}, "
-                         f"expected {expected}. {fix}")
+        raise ValueError(
+            f"{path} is not Keras' VGG19 weights file (truncated or changed): its MD5 is {digest}, "
+            f"expected {expected}. {fix}"
+        )
     return path
 
 
 def _vgg19(image_shape):
     path = vgg19_weights_path()
     fix = "Delete it to use the course's MobileNetV2, or let Keras download it again."
-    base = keras.applications.VGG19(include_top=False, input_shape=image_shape,
-                                    weights=str(_verify_md5(path, VGG19_WEIGHTS_MD5, fix)))
+    base = keras.applications.VGG19(
+        include_top=False, input_shape=image_shape, weights=str(_verify_md5(path, VGG19_WEIGHTS_MD5, fix))
+    )
     images = keras.Input(image_shape)
     # VGG19 was trained on BGR pixels in 0-255 with the ImageNet mean removed.
     preprocessed = keras.applications.vgg19.preprocess_input(images * 255.0)
@@ -161,14 +176,17 @@ def load_feature_extractor(image_shape, backbone=None, smoothing=None):
         raise ValueError(f"cannot smooth {sorted(unknown)}: not among the extractor's layers {names}")
     base.trainable = False
     features = keras.Model(base.inputs, [base.get_layer(name).output for name in names])
-    outputs = [softmax_smoothing(output) if name in smoothing else output
-               for name, output in zip(names, features(preprocessed))]
+    outputs = [
+        softmax_smoothing(output) if name in smoothing else output
+        for name, output in zip(names, features(preprocessed))
+    ]
     model = keras.Model(images, outputs, name=f"{backbone}_style_features")
     model.trainable = False
     return FeatureExtractor(model, backbone, style_layers, content_layer, tuple(dict.fromkeys(smoothing)))
 
 
 # --- images ----------------------------------------------------------------------------------------------
+
 
 def load_painting(name, size):
     """A painting ("starry_night" or "scream") resized to ``size`` (height, width), float32 in [0, 1]."""
@@ -198,14 +216,20 @@ def tensor_to_image(tensor):
 
 def show_transfer(content, style, generated, size=3.0):
     """Content photo, style painting and generated image side by side."""
-    show_images([tensor_to_image(image) for image in (content, style, generated)],
-                titles=["content", "style", "generated"], size=size)
+    show_images(
+        [tensor_to_image(image) for image in (content, style, generated)],
+        titles=["content", "style", "generated"],
+        size=size,
+    )
 
 
 def show_progress(snapshots, size=2.2):
     """The generated image at a few steps: ``snapshots`` maps step -> image."""
-    show_images([tensor_to_image(image) for image in snapshots.values()],
-                titles=[f"step {step}" for step in snapshots], size=size)
+    show_images(
+        [tensor_to_image(image) for image in snapshots.values()],
+        titles=[f"step {step}" for step in snapshots],
+        size=size,
+    )
 
 
 def plot_costs(history, steps, title="Costs during style transfer"):

@@ -14,13 +14,14 @@ by ``utils.derive.convert_yolo`` into ``datasets/yolo/``. Layer names carry the 
 of their section in the cfg (``conv_15`` is section 15, counting from 0 and
 leaving out ``[net]``), so a layer can be traced back to the cfg.
 """
+
 import functools
 from pathlib import Path
 
 import numpy as np
 
-from utils.core.paths import DATASETS_DIR
 from utils.core.checksums import data_file_name, verify_data_file
+from utils.core.paths import DATASETS_DIR
 
 YOLO_DIR = DATASETS_DIR / "yolo"
 WEIGHTS_FILE = YOLO_DIR / "yolov3_tiny_coco.weights.h5"

@@ -1,4 +1,5 @@
 """Headline results a notebook reports to the course runner (python -m utils.runner)."""
+
 import json
 import math
 import os
@@ -7,7 +8,7 @@ from pathlib import Path
 METRICS_FILE_VARIABLE = "CNN_COURSE_METRICS_FILE"
 
 
-def record_metric(name, value):
+def record_metric(name: str, value: float) -> None:
     """Record a headline result, e.g. ``record_metric("test_accuracy", acc)``.
 
     The course runner collects these into its table. Outside the runner (a
@@ -31,7 +32,7 @@ def record_metric(name, value):
     return None
 
 
-def read_metrics(path):
+def read_metrics(path: str | Path) -> dict[str, float]:
     """The metrics recorded so far in ``path`` ({} if there are none yet)."""
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:

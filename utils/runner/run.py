@@ -9,6 +9,7 @@ printed per cell; at the end comes a table (notebook, mode, seconds, result
 and the headline metrics the notebook recorded with ``utils.record_metric``),
 also written to benchmarks/<mode>.md and benchmarks/<mode>.json.
 """
+
 import argparse
 import importlib.metadata
 import json
@@ -29,9 +30,9 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 from utils.core.errors import CourseError
 from utils.core.kernels import CurrentEnvironmentKernelManager
+from utils.core.mode import MODE_VARIABLE, MODES
 from utils.core.paths import NOTEBOOKS, REPO_ROOT, resolve_notebooks
 from utils.runner.record import METRICS_FILE_VARIABLE, read_metrics
-from utils.core.mode import MODE_VARIABLE, MODES
 
 RESULTS_DIR = REPO_ROOT / "benchmarks"
 README = REPO_ROOT / "README.md"
@@ -56,8 +57,9 @@ def _environment(**variables: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def run_notebook(path: str | Path, mode: str, timeout: int = 1800, write: bool = False,
-                 log: Callable[[str], None] = print) -> Result:
+def run_notebook(
+    path: str | Path, mode: str, timeout: int = 1800, write: bool = False, log: Callable[[str], None] = print
+) -> Result:
     """Execute one notebook in a fresh kernel; return its result as a dict."""
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
@@ -74,9 +76,15 @@ def run_notebook(path: str | Path, mode: str, timeout: int = 1800, write: bool =
 
     with tempfile.TemporaryDirectory() as scratch:
         metrics_file = Path(scratch) / "metrics.json"
-        client = NotebookClient(notebook, timeout=timeout, kernel_manager_class=CurrentEnvironmentKernelManager,
-                                resources={"metadata": {"path": str(path.parent)}}, record_timing=False,
-                                on_cell_start=on_cell_start, on_cell_executed=on_cell_executed)
+        client = NotebookClient(
+            notebook,
+            timeout=timeout,
+            kernel_manager_class=CurrentEnvironmentKernelManager,
+            resources={"metadata": {"path": str(path.parent)}},
+            record_timing=False,
+            on_cell_start=on_cell_start,
+            on_cell_executed=on_cell_executed,
+        )
         error = ""
         start = time.perf_counter()
         with _environment(**{MODE_VARIABLE: mode, METRICS_FILE_VARIABLE: str(metrics_file)}):
@@ -93,9 +101,16 @@ def run_notebook(path: str | Path, mode: str, timeout: int = 1800, write: bool =
         size = path.stat().st_size
         if size > MAX_NOTEBOOK_BYTES:
             log(f"  warning: {path.name} is {size / 1e6:.1f} MB; keep notebooks under about 2 MB")
-    return {"notebook": _label(path), "mode": mode,
-            "seconds": round(seconds, 1), "status": "fail" if error else "pass", "error": error,
-            "metrics": metrics, "machine": machine_description(), "date": date.today().isoformat()}
+    return {
+        "notebook": _label(path),
+        "mode": mode,
+        "seconds": round(seconds, 1),
+        "status": "fail" if error else "pass",
+        "error": error,
+        "metrics": metrics,
+        "machine": machine_description(),
+        "date": date.today().isoformat(),
+    }
 
 
 def _label(path: Path) -> str:
@@ -108,11 +123,14 @@ def machine_description() -> str:
     cpu = platform.processor() or platform.machine()
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
-        models = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
-                  if line.startswith("model name")]
+        models = [
+            line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")
+        ]
         cpu = models[0] if models else cpu
-    return (f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, "
-            f"TensorFlow {importlib.metadata.version('tensorflow')}")
+    return (
+        f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, "
+        f"TensorFlow {importlib.metadata.version('tensorflow')}"
+    )
 
 
 def format_metrics(metrics: dict[str, float]) -> str:
@@ -125,8 +143,10 @@ def markdown_table(results: list[Result]) -> str:
     lines = ["| Notebook | Mode | Time (s) | Result | Headline metrics |", "|---|---|---:|---|---|"]
     for result in sorted(results, key=lambda r: order.get(r["notebook"], len(order))):
         outcome = "pass" if result["status"] == "pass" else f"FAIL: {result['error']}"
-        lines.append(f"| {result['notebook']} | {result['mode']} | {result['seconds']:.1f} | {outcome} | "
-                     f"{format_metrics(result['metrics'])} |")
+        lines.append(
+            f"| {result['notebook']} | {result['mode']} | {result['seconds']:.1f} | {outcome} | "
+            f"{format_metrics(result['metrics'])} |"
+        )
     machines = sorted({f"{r['machine']} ({r['date']})" for r in results})
     return "\n".join(lines) + "\n\nMeasured on: " + "; ".join(machines) + "\n"
 
@@ -168,8 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
     parser.add_argument("--write", action="store_true", help="store the executed notebooks, with outputs")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="folder for <mode>.md and <mode>.json")
-    parser.add_argument("--update-readme", action="store_true",
-                        help="copy the full-mode table, and each notebook's time, into README.md")
+    parser.add_argument(
+        "--update-readme",
+        action="store_true",
+        help="copy the full-mode table, and each notebook's time, into README.md",
+    )
     args = parser.parse_args(argv)
     if args.update_readme and args.mode != "full":
         parser.error("--update-readme records full-mode results only")
@@ -188,8 +211,9 @@ def run_course(args: argparse.Namespace) -> int:
     results = []
     for number, relative in enumerate(paths, 1):
         print(f"[{number}/{len(paths)}] {relative} ({args.mode} mode)", flush=True)
-        result = run_notebook(REPO_ROOT / relative, args.mode, args.timeout, args.write,
-                              log=lambda line: print(line, flush=True))
+        result = run_notebook(
+            REPO_ROOT / relative, args.mode, args.timeout, args.write, log=lambda line: print(line, flush=True)
+        )
         outcome = "passed" if result["status"] == "pass" else f"FAILED: {result['error']}"
         print(f"  {outcome} in {result['seconds']:.1f} s  {format_metrics(result['metrics'])}", flush=True)
         results.append(result)

@@ -3,6 +3,7 @@
 Each model is compared layer by layer (class, output shape, parameters and
 settings) with the architecture of the course, using utils.grading.model_summary.
 """
+
 import keras
 
 from utils.grading.checks import CheckFailed, call_function, check_type
@@ -45,8 +46,12 @@ def _check_parameter_count(model, expected, name):
 
 def happyModel_test(target):
     model = call_function(target, name="happyModel")
-    check_type(model, keras.Sequential, name="happyModel()",
-               hint="Build it with tf.keras.Sequential([...]) (the Sequential API).")
+    check_type(
+        model,
+        keras.Sequential,
+        name="happyModel()",
+        hint="Build it with tf.keras.Sequential([...]) (the Sequential API).",
+    )
     compare_model(model, HAPPY_MODEL, name="happyModel()")
     _check_parameter_count(model, 37_633, "happyModel()")
     print("All tests passed.")
@@ -58,8 +63,10 @@ def convolutional_model_test(target):
         model = call_function(target, (height, width, 3), name="convolutional_model", case=case)
         check_type(model, keras.Model, name=f"convolutional_model, {case}")
         if isinstance(model, keras.Sequential):
-            raise CheckFailed("convolutional_model should use the Functional API (tf.keras.Model(inputs, outputs)), "
-                              "not tf.keras.Sequential.")
+            raise CheckFailed(
+                "convolutional_model should use the Functional API (tf.keras.Model(inputs, outputs)), "
+                "not tf.keras.Sequential."
+            )
         compare_model(model, convolutional_model_summary(height, width), name=f"convolutional_model, {case}")
         _check_parameter_count(model, parameters, f"convolutional_model, {case}")
     print("All tests passed.")

@@ -3,10 +3,11 @@
 References are TensorFlow's own ops (tf.pad, tf.nn.conv2d, tf.nn.pool) and, for the
 backward passes, tf.GradientTape gradients.
 """
+
 import numpy as np
 
-from utils.grading.checks import call_function, check_array, check_same_object, check_tuple
 from utils.core.environment import import_tensorflow_quietly
+from utils.grading.checks import call_function, check_array, check_same_object, check_tuple
 
 tf = import_tensorflow_quietly()
 
@@ -52,9 +53,11 @@ def _pool(A_prev, f, stride, mode):
 
 
 def zero_pad_test(target):
-    cases = [("4 images 3x3, 2 channels, pad 3", (4, 3, 3, 2), 3),
-             ("non-square 5x7, 1 channel, pad 1", (2, 5, 7, 1), 1),
-             ("pad 0 leaves the images unchanged", (1, 4, 6, 3), 0)]
+    cases = [
+        ("4 images 3x3, 2 channels, pad 3", (4, 3, 3, 2), 3),
+        ("non-square 5x7, 1 channel, pad 1", (2, 5, 7, 1), 1),
+        ("pad 0 leaves the images unchanged", (1, 4, 6, 3), 0),
+    ]
     for seed, (case, shape, pad) in enumerate(cases):
         (X,) = _random(seed, shape)
         X_before = X.copy()
@@ -66,8 +69,11 @@ def zero_pad_test(target):
 
 
 def conv_single_step_test(target):
-    cases = [("4x4 slice, 3 channels", (4, 4, 3)), ("2x2 slice, 1 channel", (2, 2, 1)),
-             ("3x3 slice, 5 channels", (3, 3, 5))]
+    cases = [
+        ("4x4 slice, 3 channels", (4, 4, 3)),
+        ("2x2 slice, 1 channel", (2, 2, 1)),
+        ("3x3 slice, 5 channels", (3, 3, 5)),
+    ]
     for seed, (case, shape) in enumerate(cases):
         a_slice_prev, W, b = _random(seed, shape, shape, (1, 1, 1))
         Z = call_function(target, a_slice_prev, W, b, case=case)
@@ -127,24 +133,29 @@ def conv_backward_test(target):
 
 
 def create_mask_from_window_test(target):
-    cases = [("2x2 window", np.array([[1.0, 3.0], [4.0, 2.0]])),
-             ("2x3 window of negative numbers", np.array([[-1.0, -5.0, -2.0], [-3.0, -0.5, -4.0]])),
-             ("random 3x3 window", _random(0, (3, 3))[0])]
+    cases = [
+        ("2x2 window", np.array([[1.0, 3.0], [4.0, 2.0]])),
+        ("2x3 window of negative numbers", np.array([[-1.0, -5.0, -2.0], [-3.0, -0.5, -4.0]])),
+        ("random 3x3 window", _random(0, (3, 3))[0]),
+    ]
     for case, x in cases:
         x_before = x.copy()
         mask = call_function(target, x, case=case)
         expected = np.zeros(x.shape, dtype=bool)
         expected[np.unravel_index(np.argmax(x_before), x.shape)] = True
         check_array(mask, expected, name="create_mask_from_window", case=case, what="mask", check_dtype=False)
-        check_array(x, x_before, name="create_mask_from_window", case=case,
-                    what="the input x (it must not change)", exact=True)
+        check_array(
+            x, x_before, name="create_mask_from_window", case=case, what="the input x (it must not change)", exact=True
+        )
     _passed()
 
 
 def distribute_value_test(target):
-    cases = [("dz=2 over a 2x2 window", 2.0, (2, 2), 0.5),
-             ("dz=-3 over a 2x3 window", -3.0, (2, 3), -0.5),
-             ("dz=1 over a 3x3 window", 1.0, (3, 3), 1 / 9)]
+    cases = [
+        ("dz=2 over a 2x2 window", 2.0, (2, 2), 0.5),
+        ("dz=-3 over a 2x3 window", -3.0, (2, 3), -0.5),
+        ("dz=1 over a 3x3 window", 1.0, (3, 3), 1 / 9),
+    ]
     for case, dz, shape, each in cases:
         a = call_function(target, dz, shape, case=case)
         check_array(a, np.full(shape, each), name="distribute_value", case=case, what="a", check_dtype=False)
@@ -166,4 +177,3 @@ def pool_backward_test(target):
             dA_prev = call_function(target, dA, (A_prev, hparameters), mode=mode, case=mode_case)
             check_array(dA_prev, expected, name="pool_backward", case=mode_case, what="dA_prev")
     _passed()
-

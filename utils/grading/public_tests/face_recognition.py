@@ -9,13 +9,14 @@ image path and the model that were passed in; the learner's own
 ``img_to_encoding`` is put back afterwards. Distances sit just either side of
 the threshold of 0.4 (a person is recognised when the distance is below it).
 """
+
 import contextlib
 import io
 
 import numpy as np
 
-from utils.grading.checks import CheckFailed, call_function, check_array, check_tuple, check_type
 from utils.core.environment import import_tensorflow_quietly
+from utils.grading.checks import CheckFailed, call_function, check_array, check_tuple, check_type
 
 tf = import_tensorflow_quietly()
 
@@ -29,6 +30,7 @@ def _passed():
 
 
 # --- triplet_loss ------------------------------------------------------------------------------------------
+
 
 def _triplet_loss_reference(anchor, positive, negative, alpha):
     anchor, positive, negative = (np.asarray(x, np.float64) for x in (anchor, positive, negative))
@@ -54,19 +56,32 @@ def triplet_loss_test(target):
         ("4 random 128-d triplets, default alpha", _random_triplets(0, 4, ENCODING_SIZE, 0.1), {}),
         ("3 random 128-d triplets, alpha=0.5", _random_triplets(1, 3, ENCODING_SIZE, 0.1), {"alpha": 0.5}),
         ("one 5-d triplet, alpha=5 (the margin is violated)", _random_triplets(2, 1, 5), {"alpha": 5.0}),
-        ("3 triplets in 2-d: one violates the margin, one meets it by far (contributes 0), one is just inside",
-         _mixed_triplets(), {"alpha": 0.2}),
+        (
+            "3 triplets in 2-d: one violates the margin, one meets it by far (contributes 0), one is just inside",
+            _mixed_triplets(),
+            {"alpha": 0.2},
+        ),
         ("6 random 3-d triplets far apart, alpha=0.2 (some contribute 0)", _random_triplets(3, 6, 3, 2.0), {}),
     ]
     for case, y_pred, options in cases:
         loss = call_function(target, None, y_pred, name="triplet_loss", case=case, **options)
         expected = _triplet_loss_reference(*y_pred, options.get("alpha", 0.2))
-        check_array(loss, np.float32(expected), name="triplet_loss", case=case, what="the loss",
-                    accept_tensors=True, check_dtype=False, rtol=1e-5, atol=1e-5)
+        check_array(
+            loss,
+            np.float32(expected),
+            name="triplet_loss",
+            case=case,
+            what="the loss",
+            accept_tensors=True,
+            check_dtype=False,
+            rtol=1e-5,
+            atol=1e-5,
+        )
     _passed()
 
 
 # --- verify and who_is_it ----------------------------------------------------------------------------------
+
 
 def unit(vector):
     """``vector`` scaled to length 1."""
@@ -134,8 +149,17 @@ def _call_with_camera(target, encoding, args_before, args_after, *, name, case):
 
 
 def _check_distance(dist, expected, *, name, case, what):
-    check_array(dist, np.float32(expected), name=name, case=case, what=what, accept_tensors=True,
-                check_dtype=False, rtol=0, atol=DIST_TOLERANCE)
+    check_array(
+        dist,
+        np.float32(expected),
+        name=name,
+        case=case,
+        what=what,
+        accept_tensors=True,
+        check_dtype=False,
+        rtol=0,
+        atol=DIST_TOLERANCE,
+    )
 
 
 def _check_database_unchanged(database, copy, *, name, case):
@@ -161,11 +185,12 @@ def verify_test(target):
         result, _ = _call_with_camera(target, encoding, (identity, database), (), name="verify", case=case)
         dist, door_open = check_tuple(result, ("dist", "door_open"), name="verify", case=case)
         _check_distance(dist, expected, name="verify", case=case, what="dist (the L2 distance to the identity)")
-        check_type(door_open, (bool, np.bool_), name="verify", case=case,
-                   hint="door_open should be True or False.")
+        check_type(door_open, (bool, np.bool_), name="verify", case=case, hint="door_open should be True or False.")
         if bool(door_open) != (expected < THRESHOLD):
-            raise CheckFailed(f"verify, case {case!r}: the distance is {expected:.4f}, so door_open should be "
-                              f"{expected < THRESHOLD} (the door opens when dist < {THRESHOLD}), got {door_open}.")
+            raise CheckFailed(
+                f"verify, case {case!r}: the distance is {expected:.4f}, so door_open should be "
+                f"{expected < THRESHOLD} (the door opens when dist < {THRESHOLD}), got {door_open}."
+            )
         _check_database_unchanged(database, copy, name="verify", case=case)
     _passed()
 
@@ -185,20 +210,31 @@ def who_is_it_test(target):
     for case, names, near, expected_identity in cases:
         database = _database(names, seed=len(case))
         copy = {key: value.copy() for key, value in database.items()}
-        (closest, distance), = near.items()
+        ((closest, distance),) = near.items()
         encoding = at_distance(database[closest][0].astype(np.float64), distance, rng)
         distances = {name: float(np.linalg.norm(encoding - database[name][0])) for name in names}
         result, printed = _call_with_camera(target, encoding, (database,), (), name="who_is_it", case=case)
         min_dist, identity = check_tuple(result, ("min_dist", "identity"), name="who_is_it", case=case)
-        _check_distance(min_dist, min(distances.values()), name="who_is_it", case=case,
-                        what="min_dist (the smallest L2 distance to anyone in the database)")
+        _check_distance(
+            min_dist,
+            min(distances.values()),
+            name="who_is_it",
+            case=case,
+            what="min_dist (the smallest L2 distance to anyone in the database)",
+        )
         if identity != expected_identity:
-            wanted = (f"{expected_identity!r}" if expected_identity else
-                      "None (nobody in the database is closer than the threshold 0.4)")
-            raise CheckFailed(f"who_is_it, case {case!r}: identity should be {wanted}, got {identity!r}. "
-                              f"Distances: { {name: round(value, 4) for name, value in distances.items()} }")
+            wanted = (
+                f"{expected_identity!r}"
+                if expected_identity
+                else "None (nobody in the database is closer than the threshold 0.4)"
+            )
+            raise CheckFailed(
+                f"who_is_it, case {case!r}: identity should be {wanted}, got {identity!r}. "
+                f"Distances: { {name: round(value, 4) for name, value in distances.items()} }"
+            )
         if expected_identity is None and "not in the database" not in printed.lower():
-            raise CheckFailed(f"who_is_it, case {case!r}: for a stranger, print \"Not in the database.\"; "
-                              f"printed {printed.strip()!r}.")
+            raise CheckFailed(
+                f'who_is_it, case {case!r}: for a stranger, print "Not in the database."; printed {printed.strip()!r}.'
+            )
         _check_database_unchanged(database, copy, name="who_is_it", case=case)
     _passed()

@@ -6,6 +6,7 @@ gets seeded values that depend only on its shape, and the outputs on a seeded
 input are compared with a reference computed with ``tf.nn`` and NumPy: that
 catches what a summary cannot see, such as the order of a concatenation.
 """
+
 import keras
 import numpy as np
 
@@ -16,6 +17,7 @@ TOLERANCE = {"rtol": 1e-4, "atol": 1e-4}
 
 
 # -- seeded weights, and the reference: plain TensorFlow and NumPy ---------------------------------
+
 
 def weight_values(shape, seed):
     """Seeded values for a weight of this shape, scaled so that activations stay near 1 through the layers."""
@@ -38,8 +40,9 @@ def _conv_relu(x, n_filters, seed):
     import tensorflow as tf
 
     kernel = weight_values((3, 3, x.shape[-1], n_filters), seed)
-    return np.maximum(tf.nn.conv2d(x, kernel, strides=1, padding="SAME").numpy()
-                      + weight_values((n_filters,), seed), 0.0)
+    return np.maximum(
+        tf.nn.conv2d(x, kernel, strides=1, padding="SAME").numpy() + weight_values((n_filters,), seed), 0.0
+    )
 
 
 def reference_conv_block(x, n_filters, max_pooling, seed):
@@ -61,8 +64,9 @@ def reference_upsampling_block(expansive, contractive, n_filters, seed):
 
     batch, height, width, channels = expansive.shape
     kernel = weight_values((3, 3, n_filters, channels), seed)  # Keras' transposed kernels: (h, w, out, in)
-    up = tf.nn.conv2d_transpose(expansive, kernel, (batch, 2 * height, 2 * width, n_filters), strides=2,
-                                padding="SAME").numpy() + weight_values((n_filters,), seed)
+    up = tf.nn.conv2d_transpose(
+        expansive, kernel, (batch, 2 * height, 2 * width, n_filters), strides=2, padding="SAME"
+    ).numpy() + weight_values((n_filters,), seed)
     merged = np.concatenate([up, contractive], axis=-1)
     return _conv_relu(_conv_relu(merged, n_filters, seed), n_filters, seed)
 
@@ -73,11 +77,11 @@ def reference_unet(x, n_filters, n_classes, seed):
 
     skips = []
     for level in range(4):
-        x, skip = reference_conv_block(x, n_filters * 2 ** level, True, seed)
+        x, skip = reference_conv_block(x, n_filters * 2**level, True, seed)
         skips.append(skip)
     x, _ = reference_conv_block(x, n_filters * 16, False, seed)
     for level in reversed(range(4)):
-        x = reference_upsampling_block(x, skips[level], n_filters * 2 ** level, seed)
+        x = reference_upsampling_block(x, skips[level], n_filters * 2**level, seed)
     x = _conv_relu(x, n_filters, seed)
     kernel = weight_values((1, 1, n_filters, n_classes), seed)
     return tf.nn.conv2d(x, kernel, strides=1, padding="SAME").numpy() + weight_values((n_classes,), seed)
@@ -85,10 +89,20 @@ def reference_unet(x, n_filters, n_classes, seed):
 
 # -- expected architectures ---------------------------------------------------------------------
 
+
 def _conv(shape, in_channels, kernel=3, activation="relu", initializer="HeNormal"):
-    return ["Conv2D", (None, *shape), kernel * kernel * in_channels * shape[-1] + shape[-1],
-            {"kernel_size": (kernel, kernel), "strides": (1, 1), "padding": "same", "activation": activation,
-             "kernel_initializer": initializer}]
+    return [
+        "Conv2D",
+        (None, *shape),
+        kernel * kernel * in_channels * shape[-1] + shape[-1],
+        {
+            "kernel_size": (kernel, kernel),
+            "strides": (1, 1),
+            "padding": "same",
+            "activation": activation,
+            "kernel_initializer": initializer,
+        },
+    ]
 
 
 def _input(shape):
@@ -103,8 +117,12 @@ def conv_block_layers(input_shape, n_filters, dropout_prob, max_pooling):
         layers.append(["Dropout", (None, height, width, n_filters), 0, {"rate": dropout_prob}])
     pooling = None
     if max_pooling:
-        pooling = ["MaxPooling2D", (None, height // 2, width // 2, n_filters), 0,
-                   {"pool_size": (2, 2), "strides": (2, 2), "padding": "valid"}]
+        pooling = [
+            "MaxPooling2D",
+            (None, height // 2, width // 2, n_filters),
+            0,
+            {"pool_size": (2, 2), "strides": (2, 2), "padding": "valid"},
+        ]
     return layers, pooling
 
 
@@ -113,9 +131,18 @@ def upsampling_block_layers(expansive_shape, contractive_shape, n_filters):
     height, width, channels = contractive_shape
     merged = n_filters + channels
     return [
-        ["Conv2DTranspose", (None, height, width, n_filters), 9 * expansive_shape[-1] * n_filters + n_filters,
-         {"kernel_size": (3, 3), "strides": (2, 2), "padding": "same", "activation": "linear",
-          "kernel_initializer": "GlorotUniform"}],
+        [
+            "Conv2DTranspose",
+            (None, height, width, n_filters),
+            9 * expansive_shape[-1] * n_filters + n_filters,
+            {
+                "kernel_size": (3, 3),
+                "strides": (2, 2),
+                "padding": "same",
+                "activation": "linear",
+                "kernel_initializer": "GlorotUniform",
+            },
+        ],
         ["Concatenate", (None, height, width, merged), 0, {"axis": 3}],
         _conv((height, width, n_filters), merged),
         _conv((height, width, n_filters), n_filters),
@@ -134,7 +161,7 @@ def unet_layers(input_size, n_filters, n_classes):
     height, width, _ = input_size
     layers, shape, skips = [_input(input_size)], tuple(input_size), []
     for level in range(5):
-        filters = n_filters * 2 ** level
+        filters = n_filters * 2**level
         block, pooling = conv_block_layers(shape, filters, 0.3 if level >= 3 else 0, max_pooling=level < 4)
         layers += block
         skips.append((shape[0], shape[1], filters))
@@ -144,15 +171,17 @@ def unet_layers(input_size, n_filters, n_classes):
         else:
             shape = skips[-1]
     for level in reversed(range(4)):
-        layers += upsampling_block_layers(shape, skips[level], n_filters * 2 ** level)
-        shape = (*skips[level][:2], n_filters * 2 ** level)
-    layers += [_conv((height, width, n_filters), n_filters),
-               _conv((height, width, n_classes), n_filters, kernel=1, activation="linear",
-                     initializer="GlorotUniform")]
+        layers += upsampling_block_layers(shape, skips[level], n_filters * 2**level)
+        shape = (*skips[level][:2], n_filters * 2**level)
+    layers += [
+        _conv((height, width, n_filters), n_filters),
+        _conv((height, width, n_classes), n_filters, kernel=1, activation="linear", initializer="GlorotUniform"),
+    ]
     return layers
 
 
 # -- what a call builds -------------------------------------------------------------------------
+
 
 def conv_block_outcome(function, input_shape, *args, **kwargs):
     """[model up to next_layer, model up to skip_connection, both outputs for seeded weights and input]."""
@@ -160,8 +189,13 @@ def conv_block_outcome(function, input_shape, *args, **kwargs):
     result = function(inputs, *args, **kwargs)
     check_tuple(result, ("next_layer", "skip_connection"), name="conv_block")
     for part, what in zip(result, ("next_layer", "skip_connection")):
-        check_type(part, keras.KerasTensor, name="conv_block", case=what,
-                   hint="Return the outputs of the layers you called on inputs.")
+        check_type(
+            part,
+            keras.KerasTensor,
+            name="conv_block",
+            case=what,
+            hint="Return the outputs of the layers you called on inputs.",
+        )
     models = [keras.Model(inputs, part) for part in result]
     x = seeded_input((2, *input_shape), 1)
     values = []
@@ -175,8 +209,7 @@ def upsampling_block_outcome(function, expansive_shape, contractive_shape, *args
     """[the block as a model, its output for seeded weights and inputs]."""
     expansive, contractive = keras.Input(expansive_shape), keras.Input(contractive_shape)
     output = function(expansive, contractive, *args, **kwargs)
-    check_type(output, keras.KerasTensor, name="upsampling_block",
-               hint="Return the output of the last convolution.")
+    check_type(output, keras.KerasTensor, name="upsampling_block", hint="Return the output of the last convolution.")
     model = keras.Model([expansive, contractive], output)
     set_seeded_weights(model, 4)
     inputs = [seeded_input((2, *expansive_shape), 5), seeded_input((2, *contractive_shape), 6)]
@@ -193,6 +226,7 @@ def unet_outcome(function, *args, **kwargs):
 
 # -- the tests ----------------------------------------------------------------------------------
 
+
 def _arguments(*args, **kwargs):
     return ", ".join([*map(repr, args), *(f"{key}={value!r}" for key, value in kwargs.items())])
 
@@ -205,19 +239,31 @@ def conv_block_test(target):
     ]
     for input_shape, n_filters, dropout_prob, max_pooling in cases:
         case = f"inputs of shape {(None, *input_shape)}, " + _arguments(
-            n_filters=n_filters, dropout_prob=dropout_prob, max_pooling=max_pooling)
-        outcome = call_function(conv_block_outcome, target, input_shape, n_filters=n_filters,
-                                dropout_prob=dropout_prob, max_pooling=max_pooling, name="conv_block", case=case)
+            n_filters=n_filters, dropout_prob=dropout_prob, max_pooling=max_pooling
+        )
+        outcome = call_function(
+            conv_block_outcome,
+            target,
+            input_shape,
+            n_filters=n_filters,
+            dropout_prob=dropout_prob,
+            max_pooling=max_pooling,
+            name="conv_block",
+            case=case,
+        )
         next_model, skip_model, next_values, skip_values = outcome
         layers, pooling = conv_block_layers(input_shape, n_filters, dropout_prob, max_pooling)
         compare_model(skip_model, [_input(input_shape), *layers], name=f"conv_block's skip_connection, {case}")
-        compare_model(next_model, [_input(input_shape), *layers, *([pooling] if pooling else [])],
-                      name=f"conv_block's next_layer, {case}")
+        compare_model(
+            next_model,
+            [_input(input_shape), *layers, *([pooling] if pooling else [])],
+            name=f"conv_block's next_layer, {case}",
+        )
         if input_shape[0] <= 12:  # the reference is computed on the small cases
-            expected_next, expected_skip = reference_conv_block(seeded_input((2, *input_shape), 1), n_filters,
-                                                                max_pooling, 3)
-            check_array(skip_values, expected_skip, name="conv_block", case=case, what="skip_connection",
-                        **TOLERANCE)
+            expected_next, expected_skip = reference_conv_block(
+                seeded_input((2, *input_shape), 1), n_filters, max_pooling, 3
+            )
+            check_array(skip_values, expected_skip, name="conv_block", case=case, what="skip_connection", **TOLERANCE)
             check_array(next_values, expected_next, name="conv_block", case=case, what="next_layer", **TOLERANCE)
     # the defaults: 32 filters, no dropout, max pooling
     next_model, skip_model, *_ = conv_block_outcome(target, (8, 8, 2))
@@ -233,20 +279,33 @@ def upsampling_block_test(target):
         ((2, 5, 3), (4, 10, 6), 2),
     ]
     for expansive_shape, contractive_shape, n_filters in cases:
-        case = f"expansive_input of shape {(None, *expansive_shape)}, contractive_input of shape " \
-               f"{(None, *contractive_shape)}, n_filters={n_filters}"
-        model, values = call_function(upsampling_block_outcome, target, expansive_shape, contractive_shape,
-                                      n_filters=n_filters, name="upsampling_block", case=case)
-        compare_model(model, upsampling_block_summary(expansive_shape, contractive_shape, n_filters),
-                      name=f"upsampling_block, {case}")
+        case = (
+            f"expansive_input of shape {(None, *expansive_shape)}, contractive_input of shape "
+            f"{(None, *contractive_shape)}, n_filters={n_filters}"
+        )
+        model, values = call_function(
+            upsampling_block_outcome,
+            target,
+            expansive_shape,
+            contractive_shape,
+            n_filters=n_filters,
+            name="upsampling_block",
+            case=case,
+        )
+        compare_model(
+            model,
+            upsampling_block_summary(expansive_shape, contractive_shape, n_filters),
+            name=f"upsampling_block, {case}",
+        )
         if n_filters <= 4:
-            expected_values = reference_upsampling_block(seeded_input((2, *expansive_shape), 5),
-                                                         seeded_input((2, *contractive_shape), 6), n_filters, 4)
-            check_array(values, expected_values, name="upsampling_block", case=case, what="the output",
-                        **TOLERANCE)
+            expected_values = reference_upsampling_block(
+                seeded_input((2, *expansive_shape), 5), seeded_input((2, *contractive_shape), 6), n_filters, 4
+            )
+            check_array(values, expected_values, name="upsampling_block", case=case, what="the output", **TOLERANCE)
     model, _ = upsampling_block_outcome(target, (2, 2, 3), (4, 4, 1))
-    compare_model(model, upsampling_block_summary((2, 2, 3), (4, 4, 1), 32),
-                  name="upsampling_block with the default n_filters")
+    compare_model(
+        model, upsampling_block_summary((2, 2, 3), (4, 4, 1), 32), name="upsampling_block with the default n_filters"
+    )
     print("All tests passed.")
 
 

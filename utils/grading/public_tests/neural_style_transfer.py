@@ -14,10 +14,11 @@ network it builds, by setting the notebook names ``train_step`` reads
 (``feature_extractor``, ``a_C``, ``a_S``, ``optimizer``, ``ALPHA``, ``BETA``)
 for the duration of the test and restoring them afterwards.
 """
+
 import numpy as np
 
-from utils.grading.checks import CheckFailed, call_function, check_array, check_type
 from utils.core.environment import import_tensorflow_quietly
+from utils.grading.checks import CheckFailed, call_function, check_array, check_type
 
 tf = import_tensorflow_quietly()
 
@@ -38,8 +39,10 @@ def _scalar(value, *, name, case):
         value = value.numpy()
     array = np.asarray(value) if isinstance(value, (np.ndarray, np.generic, float, int)) else None
     if array is None or array.shape != () or array.dtype.kind != "f":
-        raise CheckFailed(f"{name}, case {case!r}: should return a scalar float (a 0-d tensor), "
-                          f"got {type(value).__name__} {getattr(value, 'shape', '')}")
+        raise CheckFailed(
+            f"{name}, case {case!r}: should return a scalar float (a 0-d tensor), "
+            f"got {type(value).__name__} {getattr(value, 'shape', '')}"
+        )
     return float(array)
 
 
@@ -49,6 +52,7 @@ def _check_scalar(value, expected, *, name, case, rtol=1e-4):
 
 
 # --- references ------------------------------------------------------------------------------------------
+
 
 def _content_cost(content_output, generated_output):
     a_C, a_G = (np.asarray(output[-1], np.float64)[0] for output in (content_output, generated_output))
@@ -67,15 +71,18 @@ def _layer_style_cost(a_S, a_G):
     n_H, n_W, n_C = a_G.shape
     # Channel c's row is its activation at every position, in any fixed order of the positions.
     S, G = (a.reshape(n_H * n_W, n_C).T for a in (a_S, a_G))
-    return np.sum((_gram(S) - _gram(G)) ** 2) / (4 * n_C ** 2 * (n_H * n_W) ** 2)
+    return np.sum((_gram(S) - _gram(G)) ** 2) / (4 * n_C**2 * (n_H * n_W) ** 2)
 
 
 def _style_cost(style_output, generated_output, style_layers):
-    return sum(weight * _layer_style_cost(a_S, a_G)
-               for (_, weight), a_S, a_G in zip(style_layers, style_output[:-1], generated_output[:-1]))
+    return sum(
+        weight * _layer_style_cost(a_S, a_G)
+        for (_, weight), a_S, a_G in zip(style_layers, style_output[:-1], generated_output[:-1])
+    )
 
 
 # --- compute_content_cost ----------------------------------------------------------------------------------
+
 
 def compute_content_cost_test(target):
     # Each list ends with the content activation; the others differ in shape so that using one of them fails.
@@ -89,8 +96,7 @@ def compute_content_cost_test(target):
         content_output = _activations(seed, shapes)
         generated_output = _activations(seed + 100, shapes, scale=2.0)
         value = call_function(target, content_output, generated_output, name="compute_content_cost", case=case)
-        _check_scalar(value, _content_cost(content_output, generated_output), name="compute_content_cost",
-                      case=case)
+        _check_scalar(value, _content_cost(content_output, generated_output), name="compute_content_cost", case=case)
     same = _activations(7, [(3, 3, 4)])
     value = call_function(target, same, same, name="compute_content_cost", case="identical activations")
     _check_scalar(value, 0.0, name="compute_content_cost", case="identical activations")
@@ -98,6 +104,7 @@ def compute_content_cost_test(target):
 
 
 # --- gram_matrix ---------------------------------------------------------------------------------------------
+
 
 def gram_matrix_test(target):
     rng = np.random.default_rng(3)
@@ -111,12 +118,20 @@ def gram_matrix_test(target):
     for case, A in cases:
         A = tf.constant(A, tf.float32)
         value = call_function(target, A, name="gram_matrix", case=case)
-        check_array(value, _gram(A.numpy()).astype(np.float32), name="gram_matrix", case=case,
-                    accept_tensors=True, rtol=1e-5, atol=1e-5)
+        check_array(
+            value,
+            _gram(A.numpy()).astype(np.float32),
+            name="gram_matrix",
+            case=case,
+            accept_tensors=True,
+            rtol=1e-5,
+            atol=1e-5,
+        )
     _passed()
 
 
 # --- compute_layer_style_cost ----------------------------------------------------------------------------
+
 
 def compute_layer_style_cost_test(target):
     cases = [
@@ -140,26 +155,36 @@ def compute_layer_style_cost_test(target):
 
 # --- compute_style_cost ------------------------------------------------------------------------------------
 
+
 def compute_style_cost_test(target):
     cases = [
-        ("three style layers weighted 0.2, 0.3 and 0.5, then the content layer",
-         [(6, 6, 2), (4, 4, 3), (2, 2, 4), (2, 2, 4)], [("a", 0.2), ("b", 0.3), ("c", 0.5)]),
+        (
+            "three style layers weighted 0.2, 0.3 and 0.5, then the content layer",
+            [(6, 6, 2), (4, 4, 3), (2, 2, 4), (2, 2, 4)],
+            [("a", 0.2), ("b", 0.3), ("c", 0.5)],
+        ),
         ("one style layer weighted 1.0", [(3, 5, 4), (2, 2, 6)], [("a", 1.0)]),
         ("two style layers weighted 0.9 and 0.1", [(5, 5, 3), (3, 3, 6), (1, 1, 6)], [("a", 0.9), ("b", 0.1)]),
-        ("five layers weighted 0.2 each, as in the original",
-         [(8, 8, 2), (6, 6, 3), (4, 4, 4), (3, 3, 5), (2, 2, 6), (2, 2, 6)], [(f"l{i}", 0.2) for i in range(5)]),
+        (
+            "five layers weighted 0.2 each, as in the original",
+            [(8, 8, 2), (6, 6, 3), (4, 4, 4), (3, 3, 5), (2, 2, 6), (2, 2, 6)],
+            [(f"l{i}", 0.2) for i in range(5)],
+        ),
     ]
     for seed, (case, shapes, style_layers) in enumerate(cases):
         style_output = _activations(seed, shapes)
         generated_output = _activations(seed + 30, shapes, scale=1.5)
-        value = call_function(target, style_output, generated_output, style_layers, name="compute_style_cost",
-                              case=case)
-        _check_scalar(value, _style_cost(style_output, generated_output, style_layers), name="compute_style_cost",
-                      case=case)
+        value = call_function(
+            target, style_output, generated_output, style_layers, name="compute_style_cost", case=case
+        )
+        _check_scalar(
+            value, _style_cost(style_output, generated_output, style_layers), name="compute_style_cost", case=case
+        )
     _passed()
 
 
 # --- total_cost ------------------------------------------------------------------------------------------------
+
 
 def total_cost_test(target):
     cases = [
@@ -167,25 +192,38 @@ def total_cost_test(target):
         ("J_content=3.0, J_style=0.25, alpha=1, beta=100", (3.0, 0.25), {"alpha": 1, "beta": 100}, 3.0 + 25.0),
         ("J_content=1.5, J_style=0.0, alpha=7", (1.5, 0.0), {"alpha": 7}, 10.5),
         ("J_content=0.0, J_style=1.5, beta=3", (0.0, 1.5), {"beta": 3}, 4.5),
-        ("J_content=0.2, J_style=0.7, alpha=40, beta=10 (swapped values)", (0.2, 0.7), {"alpha": 40, "beta": 10},
-         8.0 + 7.0),
+        (
+            "J_content=0.2, J_style=0.7, alpha=40, beta=10 (swapped values)",
+            (0.2, 0.7),
+            {"alpha": 40, "beta": 10},
+            8.0 + 7.0,
+        ),
     ]
     for case, (j_content, j_style), options, expected in cases:
-        value = call_function(target, tf.constant(j_content), tf.constant(j_style), name="total_cost", case=case,
-                              **options)
+        value = call_function(
+            target, tf.constant(j_content), tf.constant(j_style), name="total_cost", case=case, **options
+        )
         _check_scalar(value, expected, name="total_cost", case=case, rtol=1e-6)
     _passed()
 
 
 # --- train_step ------------------------------------------------------------------------------------------------
 
+
 def _tiny_extractor(size):
     """Two seeded convolutions: [first ReLU map (a style layer), second (style), second again (content)]."""
     images = tf.keras.Input((size, size, 3))
-    first = tf.keras.layers.Conv2D(4, 3, padding="same", activation="relu",
-                                   kernel_initializer=tf.keras.initializers.RandomNormal(0, 0.5, seed=1))(images)
-    second = tf.keras.layers.Conv2D(6, 3, strides=2, padding="same", activation="relu",
-                                    kernel_initializer=tf.keras.initializers.RandomNormal(0, 0.5, seed=2))(first)
+    first = tf.keras.layers.Conv2D(
+        4, 3, padding="same", activation="relu", kernel_initializer=tf.keras.initializers.RandomNormal(0, 0.5, seed=1)
+    )(images)
+    second = tf.keras.layers.Conv2D(
+        6,
+        3,
+        strides=2,
+        padding="same",
+        activation="relu",
+        kernel_initializer=tf.keras.initializers.RandomNormal(0, 0.5, seed=2),
+    )(first)
     model = tf.keras.Model(images, [first, second, second])
     model.trainable = False
     return model
@@ -231,8 +269,14 @@ def train_step_test(target):
     # Half the pixels start at exactly 0 or 1: Adam's first step moves them outside, clipping brings them back.
     start = np.where(rng.uniform(0, 1, content.shape) < 0.5, np.round(content), content).astype(np.float32)
     a_C, a_S = model(content), model(style)
-    names = {"feature_extractor": model, "a_C": a_C, "a_S": a_S, "ALPHA": alpha, "BETA": beta,
-             "optimizer": tf.keras.optimizers.Adam(learning_rate)}
+    names = {
+        "feature_extractor": model,
+        "a_C": a_C,
+        "a_S": a_S,
+        "ALPHA": alpha,
+        "BETA": beta,
+        "optimizer": tf.keras.optimizers.Adam(learning_rate),
+    }
     generated = tf.Variable(start)
     with _NotebookNames(function.__globals__, names):
         costs = []
@@ -242,19 +286,31 @@ def train_step_test(target):
             value = call_function(function, generated, name="train_step", case=case)
             cost = _scalar(value, name="train_step", case=case)
             expected = _reference_cost(model, before, a_C, a_S, alpha, beta, style_layers)
-            check_array(np.float64(cost), np.float64(expected), name="train_step", case=case,
-                        what="the cost it returns (alpha J_content + beta J_style before the update)", rtol=1e-4)
+            check_array(
+                np.float64(cost),
+                np.float64(expected),
+                name="train_step",
+                case=case,
+                what="the cost it returns (alpha J_content + beta J_style before the update)",
+                rtol=1e-4,
+            )
             after = generated.numpy()
             if step == 1 and np.allclose(after, before):
-                raise CheckFailed(f"train_step, case {case!r}: the generated image did not change: apply the "
-                                  "optimizer's update to it with optimizer.apply_gradients([(grad, generated_image)]).")
+                raise CheckFailed(
+                    f"train_step, case {case!r}: the generated image did not change: apply the "
+                    "optimizer's update to it with optimizer.apply_gradients([(grad, generated_image)])."
+                )
             if after.min() < 0 or after.max() > 1:
-                raise CheckFailed(f"train_step, case {case!r}: the generated image has values in "
-                                  f"[{after.min():.4f}, {after.max():.4f}]: clip it to [0, 1] after the update "
-                                  "(generated_image.assign(clip_0_1(generated_image))).")
+                raise CheckFailed(
+                    f"train_step, case {case!r}: the generated image has values in "
+                    f"[{after.min():.4f}, {after.max():.4f}]: clip it to [0, 1] after the update "
+                    "(generated_image.assign(clip_0_1(generated_image)))."
+                )
             costs.append(cost)
     if not costs[-1] < 0.9 * costs[0]:
-        raise CheckFailed(f"train_step: 8 steps should lower the cost by more than 10%, got {costs[0]:.5g} at "
-                          f"the first step and {costs[-1]:.5g} at the last: does it descend the gradient of J?")
+        raise CheckFailed(
+            f"train_step: 8 steps should lower the cost by more than 10%, got {costs[0]:.5g} at "
+            f"the first step and {costs[-1]:.5g} at the last: does it descend the gradient of J?"
+        )
     check_type(generated, tf.Variable, name="train_step", case="after 8 steps")
     _passed()

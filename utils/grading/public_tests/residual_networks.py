@@ -6,6 +6,7 @@ and are compared with a reference computed from ``tf.nn.conv2d`` and NumPy.
 Their architecture and ResNet50's are compared layer by layer with the course's
 (utils.grading.model_summary).
 """
+
 import keras
 import numpy as np
 
@@ -36,12 +37,15 @@ class KernelsByShape(keras.initializers.Initializer):
 
 def seeded_initializer(case_seed):
     """An initializer used like ``glorot_uniform``: the blocks call ``initializer(seed=0)``."""
+
     def initializer(seed=None):
         return KernelsByShape(case_seed)
+
     return initializer
 
 
 # -- the reference: plain TensorFlow and NumPy -------------------------------------------------
+
 
 def _conv(x, f, in_channels, out_channels, stride, padding, seed):
     import tensorflow as tf
@@ -79,11 +83,21 @@ def reference_convolutional_block(x, f, filters, s, training, seed):
 
 # -- expected architectures ---------------------------------------------------------------------
 
+
 def _conv_layer(shape, in_channels, f, stride, padding, initializer):
     params = f * f * in_channels * shape[-1] + shape[-1]
-    return ["Conv2D", (None, *shape), params, {"kernel_size": (f, f), "strides": (stride, stride),
-                                               "padding": padding, "activation": "linear",
-                                               "kernel_initializer": initializer}]
+    return [
+        "Conv2D",
+        (None, *shape),
+        params,
+        {
+            "kernel_size": (f, f),
+            "strides": (stride, stride),
+            "padding": padding,
+            "activation": "linear",
+            "kernel_initializer": initializer,
+        },
+    ]
 
 
 def _bn_layer(shape):
@@ -99,13 +113,20 @@ def _block_summary(height, width, in_channels, f, filters, s, initializer, short
     F1, F2, F3 = filters
     h, w = (height - 1) // s + 1, (width - 1) // s + 1  # a 1x1 'valid' convolution with stride s
     layers = [
-        _conv_layer((h, w, F1), in_channels, 1, s, "valid", initializer), _bn_layer((h, w, F1)), _relu_layer((h, w, F1)),
-        _conv_layer((h, w, F2), F1, f, 1, "same", initializer), _bn_layer((h, w, F2)), _relu_layer((h, w, F2)),
+        _conv_layer((h, w, F1), in_channels, 1, s, "valid", initializer),
+        _bn_layer((h, w, F1)),
+        _relu_layer((h, w, F1)),
+        _conv_layer((h, w, F2), F1, f, 1, "same", initializer),
+        _bn_layer((h, w, F2)),
+        _relu_layer((h, w, F2)),
         _conv_layer((h, w, F3), F2, 1, 1, "valid", initializer),
     ]
     if shortcut:
-        layers += [_conv_layer((h, w, F3), in_channels, 1, s, "valid", initializer),
-                   _bn_layer((h, w, F3)), _bn_layer((h, w, F3))]
+        layers += [
+            _conv_layer((h, w, F3), in_channels, 1, s, "valid", initializer),
+            _bn_layer((h, w, F3)),
+            _bn_layer((h, w, F3)),
+        ]
     else:
         layers += [_bn_layer((h, w, F3))]
     return layers + [["Add", (None, h, w, F3), 0, {}], _relu_layer((h, w, F3))], (h, w, F3)
@@ -136,7 +157,9 @@ def resnet50_summary(input_shape, classes):
     layers = [
         ["InputLayer", (None, height, width, channels), 0, {}],
         ["ZeroPadding2D", (None, height + 6, width + 6, channels), 0, {"padding": ((3, 3), (3, 3))}],
-        _conv_layer((h, w, 64), channels, 7, 2, "valid", "GlorotUniform"), _bn_layer((h, w, 64)), _relu_layer((h, w, 64)),
+        _conv_layer((h, w, 64), channels, 7, 2, "valid", "GlorotUniform"),
+        _bn_layer((h, w, 64)),
+        _relu_layer((h, w, 64)),
     ]
     h, w = (h - 3) // 2 + 1, (w - 3) // 2 + 1
     layers.append(["MaxPooling2D", (None, h, w, 64), 0, {"pool_size": (3, 3), "strides": (2, 2), "padding": "valid"}])
@@ -151,8 +174,12 @@ def resnet50_summary(input_shape, classes):
     layers += [
         ["AveragePooling2D", (None, h, w, 2048), 0, {"pool_size": (2, 2), "strides": (2, 2), "padding": "valid"}],
         ["Flatten", (None, h * w * 2048), 0, {}],
-        ["Dense", (None, classes), h * w * 2048 * classes + classes,
-         {"activation": "softmax", "kernel_initializer": "GlorotUniform"}],
+        [
+            "Dense",
+            (None, classes),
+            h * w * 2048 * classes + classes,
+            {"activation": "softmax", "kernel_initializer": "GlorotUniform"},
+        ],
     ]
     return layers
 
@@ -179,6 +206,7 @@ def compare_architecture(model, expected, name):
 
 # -- the tests ----------------------------------------------------------------------------------
 
+
 def _seeded_input(shape, seed):
     return np.random.default_rng(seed).normal(size=shape).astype(np.float32)
 
@@ -187,23 +215,40 @@ def _check_block(target, name, reference, cases):
     import tensorflow as tf
 
     for shape, f, filters, extra, training, seed in cases:
-        arguments = ", ".join([f"X of shape {shape}", f"f={f}", f"filters={filters}",
-                               *(f"{key}={value}" for key, value in extra.items()), f"training={training}"])
+        arguments = ", ".join(
+            [
+                f"X of shape {shape}",
+                f"f={f}",
+                f"filters={filters}",
+                *(f"{key}={value}" for key, value in extra.items()),
+                f"training={training}",
+            ]
+        )
         x = _seeded_input(shape, seed)
-        output = call_function(target, tf.constant(x), f, list(filters), training=training,
-                               initializer=seeded_initializer(seed), **extra, name=name, case=arguments)
+        output = call_function(
+            target,
+            tf.constant(x),
+            f,
+            list(filters),
+            training=training,
+            initializer=seeded_initializer(seed),
+            **extra,
+            name=name,
+            case=arguments,
+        )
         expected = reference(x, f, filters, *extra.values(), training, seed).astype(np.float32)
-        check_array(output, expected, name=name, case=arguments, what="the output", rtol=1e-4, atol=1e-4,
-                    accept_tensors=True)
+        check_array(
+            output, expected, name=name, case=arguments, what="the output", rtol=1e-4, atol=1e-4, accept_tensors=True
+        )
 
 
 def _check_block_architecture(target, name, input_shape, f, filters, expected, **extra):
-    case = f"called on tf.keras.Input({input_shape}), f={f}, filters={filters}" + \
-        "".join(f", {key}={value}" for key, value in extra.items())
+    case = f"called on tf.keras.Input({input_shape}), f={f}, filters={filters}" + "".join(
+        f", {key}={value}" for key, value in extra.items()
+    )
     inputs = keras.Input(input_shape)
     outputs = call_function(target, inputs, f, filters, name=name, case=case, **extra)
-    check_type(outputs, keras.KerasTensor, name=name, case=case,
-               hint="Return the output of the last layer you called.")
+    check_type(outputs, keras.KerasTensor, name=name, case=case, hint="Return the output of the last layer you called.")
     compare_architecture(keras.Model(inputs, outputs), expected, name=f"{name}, case {case!r}")
 
 
@@ -215,8 +260,9 @@ def identity_block_test(target):
         ((1, 3, 3, 2), 3, (3, 4, 2), {}, True, 3),
     ]
     _check_block(target, "identity_block", reference_identity_block, cases)
-    _check_block_architecture(target, "identity_block", (5, 5, 6), 3, [2, 3, 6],
-                              identity_block_summary((5, 5, 6), 3, (2, 3, 6)))
+    _check_block_architecture(
+        target, "identity_block", (5, 5, 6), 3, [2, 3, 6], identity_block_summary((5, 5, 6), 3, (2, 3, 6))
+    )
     print("All tests passed.")
 
 
@@ -229,14 +275,17 @@ def convolutional_block_test(target):
     ]
     _check_block(target, "convolutional_block", reference_convolutional_block, cases)
     # The default stride is 2 and the default initializer glorot_uniform.
-    _check_block_architecture(target, "convolutional_block", (8, 8, 3), 3, [2, 4, 6],
-                              convolutional_block_summary((8, 8, 3), 3, (2, 4, 6), 2))
+    _check_block_architecture(
+        target, "convolutional_block", (8, 8, 3), 3, [2, 4, 6], convolutional_block_summary((8, 8, 3), 3, (2, 4, 6), 2)
+    )
     print("All tests passed.")
 
 
 def ResNet50_test(target):
-    for arguments, input_shape, classes in (({}, (64, 64, 3), 6),
-                                            ({"input_shape": (96, 96, 1), "classes": 3}, (96, 96, 1), 3)):
+    for arguments, input_shape, classes in (
+        ({}, (64, 64, 3), 6),
+        ({"input_shape": (96, 96, 1), "classes": 3}, (96, 96, 1), 3),
+    ):
         case = ", ".join(f"{key}={value}" for key, value in arguments.items()) or "default arguments"
         model = call_function(target, name="ResNet50", case=case, **arguments)
         check_type(model, keras.Model, name="ResNet50", case=case)

@@ -5,12 +5,13 @@ numbers with a reference built here from the course's MobileNetV2 port:
 ImageNet weights, preprocessing, pooling and the Dense head must give the
 same logits on a fixed input.
 """
+
 import keras
 import numpy as np
 
 from utils.grading.checks import CheckFailed, call_function, check_array, check_same_object, check_type
-from utils.models.mobilenet_v2 import MobileNetV2, preprocess_input
 from utils.grading.model_summary import compare_model
+from utils.models.mobilenet_v2 import MobileNetV2, preprocess_input
 
 BASE_LAYERS = 155
 BASE_PARAMETERS = 2_257_984
@@ -54,19 +55,31 @@ def test_images(height, width, count=2, seed=0):
 
 def data_augmenter_test(target):
     augmenter = call_function(target, name="data_augmenter")
-    check_type(augmenter, keras.Sequential, name="data_augmenter()",
-               hint="Return tf.keras.Sequential([...]) with the two augmentation layers.")
+    check_type(
+        augmenter,
+        keras.Sequential,
+        name="data_augmenter()",
+        hint="Return tf.keras.Sequential([...]) with the two augmentation layers.",
+    )
     for height, width in ((160, 160), (96, 64)):
         case = f"called on a ({height}, {width}, 3) input"
         augmenter = call_function(target, name="data_augmenter", case=case)
         call_function(augmenter, keras.Input((height, width, 3)), name="data_augmenter()", case=case)
         compare_model(augmenter, augmenter_summary(height, width), name=f"data_augmenter(), {case}")
         images = test_images(height, width)
-        unchanged = call_function(augmenter, images, training=False, name="data_augmenter()",
-                                  case=f"{case}, training=False")
-        check_array(unchanged, images, name="data_augmenter()", case=f"{case}, training=False",
-                    what="the output at inference time (augmentation only happens in training)",
-                    rtol=0, atol=1e-4, accept_tensors=True)
+        unchanged = call_function(
+            augmenter, images, training=False, name="data_augmenter()", case=f"{case}, training=False"
+        )
+        check_array(
+            unchanged,
+            images,
+            name="data_augmenter()",
+            case=f"{case}, training=False",
+            what="the output at inference time (augmentation only happens in training)",
+            rtol=0,
+            atol=1e-4,
+            accept_tensors=True,
+        )
     print("All tests passed.")
 
 
@@ -82,15 +95,20 @@ def _reference_logits(images, height, width, dense):
 def _check_frozen_base(model, name):
     base = model.layers[2]
     if len(base.layers) != BASE_LAYERS:
-        raise CheckFailed(f"{name}: layer 2 should be the MobileNetV2 base with {BASE_LAYERS} layers "
-                          f"(include_top=False), got a model with {len(base.layers)} layers.")
+        raise CheckFailed(
+            f"{name}: layer 2 should be the MobileNetV2 base with {BASE_LAYERS} layers "
+            f"(include_top=False), got a model with {len(base.layers)} layers."
+        )
     if base.trainable or base.trainable_weights:
-        raise CheckFailed(f"{name}: the MobileNetV2 base should be frozen (base_model.trainable = False), but "
-                          f"{len(base.trainable_weights)} of its weights are trainable.")
+        raise CheckFailed(
+            f"{name}: the MobileNetV2 base should be frozen (base_model.trainable = False), but "
+            f"{len(base.trainable_weights)} of its weights are trainable."
+        )
     trainable = sum(int(np.prod(weight.shape)) for weight in model.trainable_weights)
     if trainable != FEATURES + 1:
-        raise CheckFailed(f"{name}: only the Dense layer's {FEATURES + 1:,} parameters should be trainable, "
-                          f"got {trainable:,}.")
+        raise CheckFailed(
+            f"{name}: only the Dense layer's {FEATURES + 1:,} parameters should be trainable, got {trainable:,}."
+        )
 
 
 def footwear_model_test(target):
@@ -102,8 +120,9 @@ def footwear_model_test(target):
 
     height, width = 96, 64
     case = f"image_shape=({height}, {width}), data_augmentation inverting the colours"
-    model = call_function(target, image_shape=(height, width), data_augmentation=colour_inverter(),
-                          name="footwear_model", case=case)
+    model = call_function(
+        target, image_shape=(height, width), data_augmentation=colour_inverter(), name="footwear_model", case=case
+    )
     check_type(model, keras.Model, name="footwear_model", case=case)
     compare_model(model, footwear_model_summary(height, width), name=f"footwear_model, {case}")
     _check_frozen_base(model, f"footwear_model, {case}")
@@ -113,9 +132,17 @@ def footwear_model_test(target):
     images = test_images(height, width)
     expected = _reference_logits(images, height, width, dense)
     actual = call_function(model, images, training=False, name="footwear_model", case=case)
-    check_array(actual, expected, name="footwear_model", case=case, rtol=1e-3, atol=1e-3, accept_tensors=True,
-                what="the logits (is the augmentation argument used, then preprocess_input, the ImageNet "
-                     "base and average pooling?)")
+    check_array(
+        actual,
+        expected,
+        name="footwear_model",
+        case=case,
+        rtol=1e-3,
+        atol=1e-3,
+        accept_tensors=True,
+        what="the logits (is the augmentation argument used, then preprocess_input, the ImageNet "
+        "base and average pooling?)",
+    )
     print("All tests passed.")
 
 
@@ -137,44 +164,75 @@ def prepare_fine_tuning_test(target):
     for fine_tune_at, base_learning_rate in ((120, 0.001), (100, 0.0004)):
         case = f"fine_tune_at={fine_tune_at}, base_learning_rate={base_learning_rate}"
         model = transfer_model(64, 64)
-        result = call_function(target, model, fine_tune_at=fine_tune_at, base_learning_rate=base_learning_rate,
-                               name="prepare_fine_tuning", case=case)
+        result = call_function(
+            target,
+            model,
+            fine_tune_at=fine_tune_at,
+            base_learning_rate=base_learning_rate,
+            name="prepare_fine_tuning",
+            case=case,
+        )
         check_same_object(result, model, name="prepare_fine_tuning", case=case, what="the returned model")
         base = model.layers[2]
         if not base.trainable:
-            raise CheckFailed(f"prepare_fine_tuning, case {case!r}: the base is still frozen: set "
-                              "base_model.trainable = True first, then freeze the layers before fine_tune_at.")
+            raise CheckFailed(
+                f"prepare_fine_tuning, case {case!r}: the base is still frozen: set "
+                "base_model.trainable = True first, then freeze the layers before fine_tune_at."
+            )
         flags = [layer.trainable for layer in base.layers]
         expected = [index >= fine_tune_at for index in range(len(flags))]
         if flags != expected:
             wrong = [index for index, (flag, want) in enumerate(zip(flags, expected)) if flag != want]
-            raise CheckFailed(f"prepare_fine_tuning, case {case!r}: layers 0 to {fine_tune_at - 1} of the base "
-                              f"should be frozen and layers {fine_tune_at} on trainable; {len(wrong)} layers "
-                              f"are not, the first is layer {wrong[0]} ({base.layers[wrong[0]].name}, "
-                              f"trainable={flags[wrong[0]]}).")
+            raise CheckFailed(
+                f"prepare_fine_tuning, case {case!r}: layers 0 to {fine_tune_at - 1} of the base "
+                f"should be frozen and layers {fine_tune_at} on trainable; {len(wrong)} layers "
+                f"are not, the first is layer {wrong[0]} ({base.layers[wrong[0]].name}, "
+                f"trainable={flags[wrong[0]]})."
+            )
         if not model.layers[-1].trainable:
             raise CheckFailed(f"prepare_fine_tuning, case {case!r}: the Dense head should stay trainable.")
         compiled = model.get_compile_config() if model.compiled else None
         if not compiled:
-            raise CheckFailed(f"prepare_fine_tuning, case {case!r}: compile the model again after changing "
-                              "which layers are trainable.")
+            raise CheckFailed(
+                f"prepare_fine_tuning, case {case!r}: compile the model again after changing "
+                "which layers are trainable."
+            )
         optimizer = compiled["optimizer"]
         if not isinstance(optimizer, dict) or optimizer.get("class_name") != "Adam":
-            raise CheckFailed(f"prepare_fine_tuning, case {case!r}: the optimizer should be "
-                              f"tf.keras.optimizers.Adam, got {optimizer!r}.")
-        check_array(np.float32(optimizer["config"]["learning_rate"]), np.float32(base_learning_rate / 10),
-                    name="prepare_fine_tuning", case=case, what="Adam's learning rate (a tenth of the base rate)",
-                    rtol=1e-5)
+            raise CheckFailed(
+                f"prepare_fine_tuning, case {case!r}: the optimizer should be "
+                f"tf.keras.optimizers.Adam, got {optimizer!r}."
+            )
+        check_array(
+            np.float32(optimizer["config"]["learning_rate"]),
+            np.float32(base_learning_rate / 10),
+            name="prepare_fine_tuning",
+            case=case,
+            what="Adam's learning rate (a tenth of the base rate)",
+            rtol=1e-5,
+        )
         loss = compiled["loss"]
-        if not (isinstance(loss, dict) and loss.get("class_name") == "BinaryCrossentropy"
-                and loss["config"].get("from_logits") is True):
-            raise CheckFailed(f"prepare_fine_tuning, case {case!r}: the loss should be "
-                              f"tf.keras.losses.BinaryCrossentropy(from_logits=True) (the model outputs a logit), "
-                              f"got {loss!r}.")
-        metrics = [metric for metric in compiled.get("metrics") or [] if isinstance(metric, dict)
-                   and metric.get("class_name") == "BinaryAccuracy" and metric["config"].get("threshold") == 0.0]
+        if not (
+            isinstance(loss, dict)
+            and loss.get("class_name") == "BinaryCrossentropy"
+            and loss["config"].get("from_logits") is True
+        ):
+            raise CheckFailed(
+                f"prepare_fine_tuning, case {case!r}: the loss should be "
+                f"tf.keras.losses.BinaryCrossentropy(from_logits=True) (the model outputs a logit), "
+                f"got {loss!r}."
+            )
+        metrics = [
+            metric
+            for metric in compiled.get("metrics") or []
+            if isinstance(metric, dict)
+            and metric.get("class_name") == "BinaryAccuracy"
+            and metric["config"].get("threshold") == 0.0
+        ]
         if not metrics:
-            raise CheckFailed(f"prepare_fine_tuning, case {case!r}: measure "
-                              "tf.keras.metrics.BinaryAccuracy(threshold=0.0, name=\"accuracy\"): a logit above 0 "
-                              f"means class 1. Got metrics {compiled.get('metrics')!r}.")
+            raise CheckFailed(
+                f"prepare_fine_tuning, case {case!r}: measure "
+                'tf.keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy"): a logit above 0 '
+                f"means class 1. Got metrics {compiled.get('metrics')!r}."
+            )
     print("All tests passed.")

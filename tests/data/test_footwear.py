@@ -85,3 +85,12 @@ def test_the_loader_splits_400_and_100_photos_into_batches_of_160x160_rgb():
     assert validation_labels.sum() == sum("/sandal/" in path for path in validation_files)
     # The split is fixed by the seed: loading again gives the same validation photos.
     assert set(footwear.load_footwear_datasets()[1].file_paths) == validation_files
+
+
+def test_the_loader_takes_a_square_size_and_names_bad_settings():
+    images, _ = next(iter(footwear.load_footwear_datasets(image_size=96, batch_size=4)[0]))
+    assert images.shape == (4, 96, 96, 3)
+    with pytest.raises(ValueError, match=r"image_size must be positive whole numbers of pixels, got \(160, -1\)"):
+        footwear.load_footwear_datasets(image_size=(160, -1))
+    with pytest.raises(ValueError, match="batch_size must be a positive int, got 0"):
+        footwear.load_footwear_datasets(batch_size=0)

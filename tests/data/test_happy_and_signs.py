@@ -145,6 +145,21 @@ def test_convert_to_one_hot():
     np.testing.assert_array_equal(convert_to_one_hot(np.array([[0, 2, 1]]), 3), [[1, 0, 0], [0, 0, 1], [0, 1, 0]])
     with pytest.raises(ValueError, match=r"labels must lie in 0..2, got values from 0 to 3"):
         convert_to_one_hot(np.array([0, 3]), 3)
+    with pytest.raises(TypeError, match=r"labels must be integers \(class numbers\), got float64"):
+        convert_to_one_hot(np.array([0.0, 2.0]), 3)
+    assert convert_to_one_hot(np.array([], np.int64), 3).shape == (3, 0)
+
+
+def test_another_datasets_file_under_the_right_name_is_refused(tmp_path):
+    """SIGNS files (6 classes) saved as train_happy.h5 and test_happy.h5."""
+    write_original(tmp_path / "train_happy.h5", "train", 12, classes=tuple(range(6)))
+    write_original(tmp_path / "test_happy.h5", "test", 6, classes=tuple(range(6)))
+    with pytest.raises(
+        DatasetError,
+        match=r"train_happy.h5: a happy file holds 2 classes .* this one 6 classes and "
+        r"labels from 0 to 5: is it another dataset's file\?",
+    ):
+        load_dataset(small(), tmp_path)
 
 
 def test_no_warnings_on_a_clean_load(tmp_path):

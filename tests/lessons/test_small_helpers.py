@@ -37,6 +37,9 @@ def test_photo_options_and_errors():
     assert skimage_photo("astronaut", size=16).shape == (16, 16, 3)
     with pytest.raises(ValueError, match="unknown photo 'lena': choose one of"):
         skimage_photo("lena")
+    for size in (0, (16, 0), (16,), "16", (16.5, 8)):
+        with pytest.raises(ValueError, match="size must be"):
+            skimage_photo("astronaut", size=size)
 
 
 def test_photo_batch_mixes_package_and_darknet_photos():

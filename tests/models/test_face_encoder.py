@@ -5,6 +5,7 @@ import shutil
 import numpy as np
 import pytest
 
+from utils.data.images import read_rgb
 from utils.models import face_detection, face_encoder
 
 REFERENCE = np.load(face_encoder.WEIGHTS_DIR / "dlib_reference.npz")
@@ -47,7 +48,7 @@ def test_encodings_are_unit_vectors(model):
 def test_align_face_with_dlib_landmarks_reproduces_dlib_chips():
     for name, points, dlib_chip in zip(REFERENCE["files"], REFERENCE["landmarks"], REFERENCE["chips"]):
         chip = face_detection.align_face(
-            face_detection.load_rgb(face_detection.FACE_PHOTOS_DIR / name),
+            read_rgb(face_detection.FACE_PHOTOS_DIR / name),
             points,
             template=face_detection.DLIB_5_POINT_TEMPLATE,
         )
@@ -71,7 +72,7 @@ def test_same_person_is_closer_than_different_people(model):
 
 def test_detect_faces_finds_one_face_with_landmarks_inside_its_box():
     boxes, landmarks, confidences = face_detection.detect_faces(
-        face_detection.load_rgb(face_detection.FACE_PHOTOS_DIR / "grace_hopper.jpg")
+        read_rgb(face_detection.FACE_PHOTOS_DIR / "grace_hopper.jpg")
     )
     assert boxes.shape == (1, 4) and landmarks.shape == (1, 5, 2) and confidences.shape == (1,)
     x, y, width, height = boxes[0]
@@ -83,13 +84,13 @@ def test_detect_faces_finds_one_face_with_landmarks_inside_its_box():
 def test_no_face_gives_a_clear_error():
     with pytest.raises(face_detection.NoFaceFound, match="chelsea_the_cat.jpg: no face found"):
         face_detection.face_chip(NO_FACE_PHOTO)
-    boxes, landmarks, confidences = face_detection.detect_faces(face_detection.load_rgb(NO_FACE_PHOTO))
+    boxes, landmarks, confidences = face_detection.detect_faces(read_rgb(NO_FACE_PHOTO))
     assert boxes.shape == (0, 4) and landmarks.shape == (0, 5, 2) and confidences.shape == (0,)
 
 
 def test_bad_inputs_give_clear_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="no_such.jpg: no such image file"):
-        face_detection.load_rgb(tmp_path / "no_such.jpg")
+        read_rgb(tmp_path / "no_such.jpg")
     with pytest.raises(ValueError, match=r"expected an \(H, W, 3\) uint8 RGB image"):
         face_detection.detect_faces(np.zeros((8, 8)))
 

@@ -293,6 +293,9 @@ def test_class_names_and_decode_predictions():
         ("n02124075", "Egyptian cat", pytest.approx(0.2)),
     ]
     assert decoded[1][0] == ("n02085620", "Chihuahua", 1.0) and len(decoded[1]) == 3
+    for top in (0, -1, 1001, 2.5):
+        with pytest.raises(ValueError, match=f"top must be a whole number from 1 to 1000, got {top}"):
+            decode_predictions(scores, top=top)
     with pytest.raises(ValueError, match=r"shape \(samples, 1000\)"):
         decode_predictions(scores[:, :10])
 

@@ -134,6 +134,9 @@ def test_the_paintings_load_checked_and_resized():
         assert 0 <= painting.min() < painting.max() <= 1
     with pytest.raises(ValueError, match="unknown painting"):
         style_transfer.load_painting("mona_lisa", (30, 40))
+    assert style_transfer.load_painting("scream", 24).shape == (24, 24, 3)  # an int is a square
+    with pytest.raises(ValueError, match=r"size must be positive whole numbers of pixels, got \(0, 40\)"):
+        style_transfer.load_painting("scream", (0, 40))
 
 
 def test_a_changed_or_missing_painting_is_named_with_the_fix(monkeypatch):

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from utils.core.errors import CourseError
-from utils.core.paths import NOTEBOOKS, resolve_notebooks
+from utils.core.paths import NOTEBOOKS, REPO_ROOT, resolve_notebooks
 from utils.runner import run
 
 
@@ -111,8 +111,11 @@ def test_notebooks_are_found_by_part_of_their_name(tmp_path):
     with pytest.raises(CourseError, match="'nothing-like-this' matches no course notebook"):
         resolve_notebooks(["nothing-like-this"])
     outside = make_notebook(tmp_path / "mine.ipynb", "x = 1")
-    with pytest.raises(CourseError, match="mine.ipynb is outside the course repository"):
+    with pytest.raises(CourseError, match="mine.ipynb is not a course notebook"):
         resolve_notebooks([str(outside)])
+    assert resolve_notebooks([str(REPO_ROOT / "week1" / "Convolution_model_Step_by_Step.ipynb")]) == [
+        "week1/Convolution_model_Step_by_Step.ipynb"
+    ]
 
 
 def test_command_line_errors_are_messages_not_tracebacks(capsys):

@@ -74,6 +74,15 @@ def data_file_name(path: str | Path) -> str:
         ) from None
 
 
+def committed_name(path: str | Path) -> str | None:
+    """The manifest's name of ``path`` if it is a committed data file; None for any other file."""
+    resolved = Path(path).resolve()
+    if not resolved.is_relative_to(DATASETS_DIR.resolve()):
+        return None
+    name = data_file_name(resolved)
+    return name if name in recorded_checksums() else None
+
+
 def restore_hint(name: str) -> str:
     """How to get a committed data file back: from git, or derived again as its folder's README says."""
     folder = (DATASETS_DIR / name).parent

@@ -29,7 +29,8 @@ def existing_notebooks() -> list[str]:
 def resolve_notebooks(names: list[str]) -> list[str]:
     """Course notebook paths for ``names``: paths, or parts of notebook paths ("week1", "Unet"); all if none.
 
-    Raises CourseError for a name that matches no written course notebook, or a path outside the repository.
+    Raises CourseError for a name that matches no written course notebook, or the path of a notebook that is
+    not one of the course's (a student copy, a notebook elsewhere).
     """
     if not names:
         return existing_notebooks()
@@ -37,9 +38,12 @@ def resolve_notebooks(names: list[str]) -> list[str]:
     for name in names:
         as_path = Path(name).resolve()
         if as_path.is_file():
-            if not as_path.is_relative_to(REPO_ROOT):
-                raise CourseError(f"{name} is outside the course repository {REPO_ROOT}")
-            chosen.append(as_path.relative_to(REPO_ROOT).as_posix())
+            relative = as_path.relative_to(REPO_ROOT).as_posix() if as_path.is_relative_to(REPO_ROOT) else None
+            if relative not in NOTEBOOKS:
+                raise CourseError(f"{name} is not a course notebook: give one of these paths, or a part of one "
+                                  "(a student copy is written from, and graded against, its course notebook):\n  "
+                                  + "\n  ".join(NOTEBOOKS))  # fmt: skip
+            chosen.append(relative)
             continue
         matches = [path for path in NOTEBOOKS if name.lower() in path.lower()]
         if not matches:

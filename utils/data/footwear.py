@@ -19,6 +19,7 @@ from utils.core.checksums import recorded_checksums, verify_data_file
 from utils.core.errors import ChangedDataFile
 from utils.core.paths import DATASETS_DIR
 from utils.data.fashion_mnist import CLASS_NAMES
+from utils.data.images import height_and_width
 
 FOLDER_NAME = "footwear"  # the photos' folder in datasets/, and in datasets/SHA256SUMS
 FOOTWEAR_DIR = DATASETS_DIR / FOLDER_NAME
@@ -82,6 +83,9 @@ def load_footwear_datasets(image_size=IMAGE_SIZE, batch_size=BATCH_SIZE, folder=
     ``file_paths``. The split is fixed by ``seed=42``; the training photos are
     shuffled anew every epoch.
     """
+    image_size = height_and_width(image_size, "image_size")
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
     directory = footwear_directory(folder)
     datasets = []
     for subset in ("training", "validation"):
@@ -89,7 +93,7 @@ def load_footwear_datasets(image_size=IMAGE_SIZE, batch_size=BATCH_SIZE, folder=
             directory,
             shuffle=True,
             batch_size=batch_size,
-            image_size=tuple(image_size),
+            image_size=image_size,
             validation_split=VALIDATION_SPLIT,
             subset=subset,
             seed=SPLIT_SEED,

@@ -73,6 +73,10 @@ def load_signs_dataset(folder=DATASETS_DIR):
 def convert_to_one_hot(Y, C):
     """One-hot encode labels ``Y`` (any shape, values 0..C-1) as an array of shape (C, m)."""
     Y = np.asarray(Y).reshape(-1)
+    if Y.dtype.kind not in "iu":
+        if Y.size:
+            raise TypeError(f"labels must be integers (class numbers), got {Y.dtype}: convert them with .astype(int)")
+        Y = Y.astype(np.int64)
     if Y.size and (Y.min() < 0 or Y.max() >= C):
         raise ValueError(f"labels must lie in 0..{C - 1}, got values from {Y.min()} to {Y.max()}")
     return np.eye(C)[Y].T
@@ -136,4 +140,8 @@ def _read_split(path, part, spec, hint):
         )
     if y.shape != (x.shape[0],):
         raise DatasetError(f"{path}: {part}_set_y should hold {x.shape[0]} labels, got shape {y.shape}. {hint}")
+    if classes.shape != (spec.class_count,) or (y.size and (y.min() < 0 or y.max() >= spec.class_count)):
+        raise DatasetError(f"{path}: a {spec.name} file holds {spec.class_count} classes (labels 0 to "
+                           f"{spec.class_count - 1}), this one {len(classes.reshape(-1))} classes and labels from "
+                           f"{y.min()} to {y.max()}: is it another dataset's file? {hint}")  # fmt: skip
     return x, y.astype(np.int64), classes

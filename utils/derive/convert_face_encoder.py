@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from utils.data.images import read_rgb
 from utils.derive.outputs import record_and_report
 from utils.derive.photos import JPEG_QUALITY
 from utils.models import face_detection, face_encoder
@@ -89,7 +90,7 @@ def compute_dlib_reference(models_dir):
     encoder = dlib.face_recognition_model_v1(str(models_dir / "dlib_face_recognition_resnet_model_v1.dat"))
     files, chips, landmarks, encodings = [], [], [], []
     for path in sorted(face_detection.FACE_PHOTOS_DIR.glob("*.jpg")):
-        image = face_detection.load_rgb(path)
+        image = read_rgb(path)
         faces = detector(image, 1)  # upsample once, as face_recognition does
         if not faces:
             print(f"{path.name}: dlib finds no face, skipped")

@@ -12,6 +12,7 @@ exists is never overwritten: it may hold a learner's work.
 
 import argparse
 import copy
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -44,14 +45,26 @@ def student_cells(notebook: Notebook) -> dict[str, str]:
 
 
 def release(relative_path: str, student_dir: Path = STUDENT_DIR, log: Callable[[str], None] = print) -> Path | None:
-    """Write the student version of one course notebook; return its path, or None if it already exists."""
+    """Write the student version of one course notebook; return its path, or None if it already exists.
+
+    The copy is written under a temporary name and renamed into place, so that a failed write (a full disk)
+    never leaves a truncated notebook that a later release would keep. A folder that cannot be written
+    raises CourseError naming it.
+    """
     target = Path(student_dir) / relative_path
     if target.exists():
         log(f"kept     {target} (it exists and may hold your work; delete or rename it to get a fresh copy)")
         return None
-    notebook = read_notebook(REPO_ROOT / relative_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(student_version(notebook), target)
+    notebook = student_version(read_notebook(REPO_ROOT / relative_path))
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, partial)
+        os.replace(partial, target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise CourseError(f"could not write {target}: {error.strerror or error}. Free some space, or choose "
+                          "a folder you can write with --to.") from None  # fmt: skip
     log(f"written  {target}")
     return target
 
@@ -62,12 +75,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", type=Path, default=STUDENT_DIR, help=f"target folder (default: {STUDENT_DIR})")
     args = parser.parse_args(argv)
     try:
-        for relative in resolve_notebooks(args.notebooks):
-            release(relative, args.to)
+        notebooks = resolve_notebooks(args.notebooks)
     except CourseError as error:
         print(f"{parser.prog}: {error}", file=sys.stderr)
         return 2
-    return 0
+    failed = 0
+    for relative in notebooks:  # a notebook that cannot be written does not stop the others
+        try:
+            release(relative, args.to)
+        except CourseError as error:
+            print(f"{parser.prog}: {error}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

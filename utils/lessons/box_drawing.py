@@ -12,6 +12,8 @@ import matplotlib.patches as patches
 import matplotlib.pyplot as plt
 import numpy as np
 
+from utils.data.images import read_rgb
+
 JPEG_QUALITY = 85
 DPI = 100
 
@@ -19,10 +21,7 @@ DPI = 100
 def load_photo(image):
     """An (H, W, 3) RGB array from a file path, or the array itself after a shape check."""
     if isinstance(image, (str, Path)):
-        from PIL import Image
-
-        with Image.open(image) as opened:
-            return np.asarray(opened.convert("RGB"))
+        return read_rgb(image)
     array = np.asarray(image)
     if array.ndim != 3 or array.shape[-1] != 3:
         raise ValueError(f"expected a photo's path or an (H, W, 3) RGB array, got shape {array.shape}")

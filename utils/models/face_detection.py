@@ -9,11 +9,11 @@ the largest face in an image file.
 """
 
 import functools
-from pathlib import Path
 
 import numpy as np
 
 from utils.core.paths import DATASETS_DIR
+from utils.data.images import read_rgb
 
 # Photos of named people (and one without a face), with their sources in README.md.
 FACE_PHOTOS_DIR = DATASETS_DIR / "photos" / "faces"
@@ -56,17 +56,6 @@ _MTCNN_KEYPOINTS = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right"
 
 class NoFaceFound(ValueError):
     """An image in which the detector found no face."""
-
-
-def load_rgb(image_path):
-    """An image file as an (H, W, 3) uint8 RGB array (grey and RGBA images are converted)."""
-    from PIL import Image
-
-    path = Path(image_path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such image file")
-    with Image.open(path) as image:
-        return np.asarray(image.convert("RGB"))
 
 
 @functools.cache
@@ -150,7 +139,7 @@ def align_face(image, landmarks, template=MTCNN_TEMPLATE, size=CHIP_SIZE, paddin
 
 def face_chip(image_path):
     """The aligned chip of the largest face in an image file; NoFaceFound (naming the file) if there is none."""
-    image = load_rgb(image_path)
+    image = read_rgb(image_path)
     _, landmarks, _ = detect_faces(image)
     if len(landmarks) == 0:
         raise NoFaceFound(

@@ -179,6 +179,8 @@ def decode_predictions(preds, top=5):
             f"decode_predictions expects a batch of ImageNet scores of shape (samples, "
             f"{NUM_CLASSES}), got shape {scores.shape}"
         )
+    if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= NUM_CLASSES:
+        raise ValueError(f"top must be a whole number from 1 to {NUM_CLASSES}, got {top!r}")
     classes = imagenet_classes()
     decoded = []
     for row in scores:

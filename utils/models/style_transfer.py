@@ -36,7 +36,7 @@ import numpy as np
 
 from utils.core.checksums import verify_data_file
 from utils.core.paths import DATASETS_DIR
-from utils.data.images import DARKNET_PHOTOS_DIR
+from utils.data.images import DARKNET_PHOTOS_DIR, height_and_width
 from utils.lessons.plotting import show_images
 
 PAINTINGS_DIR = DATASETS_DIR / "paintings"
@@ -189,13 +189,15 @@ def load_feature_extractor(image_shape, backbone=None, smoothing=None):
 
 
 def load_painting(name, size):
-    """A painting ("starry_night" or "scream") resized to ``size`` (height, width), float32 in [0, 1]."""
+    """A painting ("starry_night" or "scream") resized to ``size`` ((height, width), or an int for a square),
+    float32 in [0, 1]."""
     if name not in PAINTINGS:
         raise ValueError(f"unknown painting {name!r}: choose one of {', '.join(PAINTINGS)}")
     from PIL import Image
 
+    height, width = height_and_width(size)
     with Image.open(verify_data_file(PAINTINGS[name])) as image:
-        resized = image.convert("RGB").resize((size[1], size[0]), Image.LANCZOS)
+        resized = image.convert("RGB").resize((width, height), Image.LANCZOS)
     return np.asarray(resized, np.float32) / 255.0
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from utils.core.checksums import data_file_name, verify_data_file
 from utils.core.paths import DATASETS_DIR
+from utils.data.images import read_rgb
 
 YOLO_DIR = DATASETS_DIR / "yolo"
 WEIGHTS_FILE = YOLO_DIR / "yolov3_tiny_coco.weights.h5"
@@ -116,11 +117,26 @@ def load_yolov3_tiny(input_shape=(INPUT_SIZE, INPUT_SIZE, 3), weights_file=WEIGH
     return model
 
 
+def _uint8_photo(array):
+    """An (H, W, 3) array of integers in 0-255 or floats in [0, 1] as uint8; ValueError for anything else."""
+    if array.ndim != 3 or array.shape[-1] != 3:
+        raise ValueError(f"expected an (H, W, 3) RGB array, got shape {array.shape}")
+    if array.dtype.kind == "f":
+        if not np.all(np.isfinite(array)) or array.min() < 0 or array.max() > 1:
+            raise ValueError("a float image must hold finite values in [0, 1]")
+        return np.round(array * 255).astype(np.uint8)
+    if array.dtype.kind not in "iu":
+        raise ValueError(f"an image holds integers in 0-255 or floats in [0, 1], got dtype {array.dtype}")
+    if array.size and (array.min() < 0 or array.max() > 255):
+        raise ValueError(f"an integer image must hold values in 0-255, got {array.min()} to {array.max()}")
+    return array.astype(np.uint8)
+
+
 def preprocess_image(image, size=INPUT_SIZE):
     """A photo as the network's input: ``(batch of 1, (original height, original width))``.
 
-    ``image`` is a file path or an (H, W, 3) array, uint8 in 0-255 or float in
-    [0, 1]. The photo is stretched (not letterboxed) to ``size`` x ``size``
+    ``image`` is a file path or an (H, W, 3) array of integers in 0-255 or of
+    floats in [0, 1]; anything else raises ValueError. The photo is stretched (not letterboxed) to ``size`` x ``size``
     with bicubic resampling and scaled to float32 in [0, 1]; a box in
     coordinates relative to the input (0 to 1) is thus relative to the
     original photo too: multiply by its height and width to get pixels.
@@ -128,17 +144,9 @@ def preprocess_image(image, size=INPUT_SIZE):
     from PIL import Image
 
     if isinstance(image, (str, Path)):
-        with Image.open(image) as opened:
-            photo = opened.convert("RGB")
+        photo = Image.fromarray(read_rgb(image))
     else:
-        array = np.asarray(image)
-        if array.ndim != 3 or array.shape[-1] != 3:
-            raise ValueError(f"expected an (H, W, 3) RGB array, got shape {array.shape}")
-        if array.dtype.kind == "f":
-            if array.min() < 0 or array.max() > 1:
-                raise ValueError("a float image must hold values in [0, 1]")
-            array = np.round(array * 255)
-        photo = Image.fromarray(array.astype(np.uint8))
+        photo = Image.fromarray(_uint8_photo(np.asarray(image)))
     original_shape = (photo.height, photo.width)
     resized = photo.resize((size, size), Image.Resampling.BICUBIC)
     batch = np.asarray(resized, dtype=np.float32)[np.newaxis] / 255.0

@@ -2,6 +2,7 @@
 and a misbehaving learner notebook costs only the functions that misbehave."""
 
 import functools
+import os
 import tempfile
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import nbformat
 import pytest
 
 from tests.mutants import mutant_source, mutants_of
+from tests.processes import processes_with
 from utils.core.errors import CourseError
 from utils.core.paths import REPO_ROOT, existing_notebooks
 from utils.grading import autograde, notebook_cells
@@ -69,7 +71,12 @@ MISBEHAVIOURS = {
     "conv_single_step": (None, "NotImplementedError"),
     "conv_forward": ("del np\n", "deletes or redefines np"),
     "pool_forward": ("def pool_forward(A_prev, hparameters):\n    return A_prev\n", "signature changed"),
-    "conv_backward": ("def conv_backward(dZ, cache):\n    while True:\n        pass\n", "did not finish within"),
+    "conv_backward": (  # ignores interrupts, and starts a process that leaves the kernel's process group
+        "def conv_backward(dZ, cache):\n    import os, signal, time\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "    if os.fork() == 0:\n        os.setsid()\n        while True:\n            time.sleep(0.1)\n"
+        "    while True:\n        pass\n",
+        "did not finish within",
+    ),
     "create_mask_from_window": (
         'def create_mask_from_window(x):\n    print("x" * 3_000_000)\n    return x == x.max()\n',
         "printed 3,000,001 characters",
@@ -94,6 +101,8 @@ def test_autograder_survives_a_misbehaving_notebook(tmp_path, monkeypatch):
     nbformat.write(notebook, learner)
 
     monkeypatch.chdir(REPO_ROOT)  # the course notebook given relative to here, as on the command line
+    mark = f"{tmp_path.name}-{os.getpid()}"
+    monkeypatch.setenv("TEST_AUTOGRADE_MARK", mark)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
@@ -101,6 +110,7 @@ def test_autograder_survives_a_misbehaving_notebook(tmp_path, monkeypatch):
         row["name"]: row for row in autograde.autograde(learner, Path(STEP_BY_STEP), timeout=10, log=lambda line: None)
     }
     assert list(scratch.iterdir()) == [], "the learner's sources are not left behind"
+    assert processes_with("TEST_AUTOGRADE_MARK", mark) == [], "no process of the learner's code is left running"
 
     assert rows["zero_pad"]["scored"] == rows["zero_pad"]["points"] == 1
     for name, (_, reason) in MISBEHAVIOURS.items():

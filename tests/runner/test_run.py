@@ -1,10 +1,16 @@
 """The course runner: fresh kernels, mode, metrics, failures, tables."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import nbformat
 import pytest
 
+from tests.processes import processes_with
 from utils.core.errors import CourseError
 from utils.core.paths import NOTEBOOKS, REPO_ROOT, resolve_notebooks
 from utils.runner import run
@@ -138,3 +144,58 @@ def test_readme_is_only_updated_from_full_mode(capsys):
     with pytest.raises(SystemExit):
         run.main(["--mode", "quick", "--update-readme"])
     assert "--update-readme records full-mode results only" in capsys.readouterr().err
+
+
+STUBBORN_CELL = """import os, signal, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # ignores interrupts
+if os.fork() == 0:  # a child that leaves the kernel's process group
+    os.setsid()
+    while True:
+        time.sleep(0.1)
+open(os.environ["STARTED_FILE"], "w").close()
+while True:
+    pass"""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("while True:\n    pass", id="loops-silently"),
+        pytest.param("import time\nfor i in range(100):\n    print(i, flush=True)\n    time.sleep(0.2)", id="prints"),
+        pytest.param(STUBBORN_CELL, id="forks-and-ignores-interrupts"),
+    ],
+)
+def test_a_cell_past_the_time_limit_is_stopped_with_all_it_started(tmp_path, monkeypatch, source):
+    mark = f"{tmp_path.name}-{os.getpid()}"
+    monkeypatch.setenv("TEST_RUN_MARK", mark)
+    monkeypatch.setenv("STARTED_FILE", str(tmp_path / "started"))
+    path = make_notebook(tmp_path / "slow.ipynb", "x = 1", source, "print('never')")
+    started = time.perf_counter()
+    result = run.run_notebook(path, "quick", timeout=3, log=lambda line: None)
+    assert time.perf_counter() - started < 60
+    assert result["status"] == "fail"
+    assert result["error"].startswith("ran past the 3 s limit in cell 2 (")
+    assert processes_with("TEST_RUN_MARK", mark) == []
+
+
+CTRL_C_RUN = """import sys
+from utils.runner import run
+result = run.run_notebook(sys.argv[1], "quick", timeout=600, log=lambda line: None)
+print(result["status"], "|", result["error"], flush=True)
+"""
+
+
+def test_ctrl_c_stops_the_notebook_and_all_it_started_and_reports_the_cell(tmp_path):
+    path = make_notebook(tmp_path / "long.ipynb", "x = 1", STUBBORN_CELL)
+    mark = f"{tmp_path.name}-{os.getpid()}-ctrl-c"
+    environment = dict(os.environ, TEST_RUN_MARK=mark, STARTED_FILE=str(tmp_path / "started"))
+    runner = subprocess.Popen([sys.executable, "-c", CTRL_C_RUN, str(path)], env=environment,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "started").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    runner.send_signal(signal.SIGINT)
+    out, err = runner.communicate(timeout=120)
+    assert out == "interrupted | stopped by Ctrl-C in cell 2 (import os, signal, time)\n", err
+    assert "Traceback" not in err
+    assert processes_with("TEST_RUN_MARK", mark) == []

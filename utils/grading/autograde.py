@@ -26,7 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from utils.core.errors import CourseError
-from utils.core.kernels import CurrentEnvironmentKernelManager
+from utils.core.kernels import (
+    KERNEL_MARK_VARIABLE,
+    CurrentEnvironmentKernelManager,
+    new_kernel_mark,
+    stop_marked_processes,
+)
 from utils.core.paths import NOTEBOOKS, REPO_ROOT
 from utils.grading import notebook_cells
 
@@ -49,7 +54,9 @@ class Kernel:
     """A kernel that runs code with a time limit, and is restarted when it hangs or dies."""
 
     def __init__(self, cwd: Path) -> None:
-        environment = dict(os.environ, CNN_COURSE_MODE="quick")
+        # The mark finds every process the kernel starts, even one that left its process group.
+        self.mark = new_kernel_mark()
+        environment = dict(os.environ, CNN_COURSE_MODE="quick", **{KERNEL_MARK_VARIABLE: self.mark})
         self.manager = CurrentEnvironmentKernelManager()
         # The kernel's own stdout/stderr carry only start-up warnings; results come over its channels.
         self.manager.start_kernel(cwd=str(cwd), env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -99,12 +106,14 @@ class Kernel:
         return "timeout"
 
     def restart(self) -> None:
+        stop_marked_processes(self.mark)
         self.manager.restart_kernel(now=True)
         self.client.wait_for_ready(timeout=120)
 
     def shutdown(self) -> None:
         self.client.stop_channels()
         self.manager.shutdown_kernel(now=True)
+        stop_marked_processes(self.mark)
 
 
 Row = dict[str, Any]  # one graded function: name, points, scored, reason

@@ -13,10 +13,14 @@ also written to benchmarks/<mode>.md and benchmarks/<mode>.json.
 import argparse
 import importlib.metadata
 import json
+import logging
 import os
 import platform
+import signal
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,10 +30,15 @@ from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 from utils.core.errors import CourseError
-from utils.core.kernels import CurrentEnvironmentKernelManager
+from utils.core.kernels import (
+    KERNEL_MARK_VARIABLE,
+    AsyncCurrentEnvironmentKernelManager,
+    new_kernel_mark,
+    stop_marked_processes,
+)
 from utils.core.mode import MODE_VARIABLE, MODES
 from utils.core.paths import NOTEBOOKS, REPO_ROOT, resolve_notebooks
 from utils.runner.record import METRICS_FILE_VARIABLE, read_metrics
@@ -39,6 +48,9 @@ README = REPO_ROOT / "README.md"
 README_START = "<!-- course-runner:full:start -->"
 README_END = "<!-- course-runner:full:end -->"
 MAX_NOTEBOOK_BYTES = 2_000_000
+# nbclient leaves its output-polling task pending when it stops a cell at its time limit; asyncio reports
+# such tasks when they are collected, which would print a traceback-like message after the table.
+logging.getLogger("asyncio").addFilter(lambda record: not record.getMessage().startswith("Task was destroyed"))
 # One notebook's run: notebook, mode, seconds, status (pass or fail), error, metrics, machine, date.
 Result = dict[str, Any]
 
@@ -60,43 +72,60 @@ def _environment(**variables: str) -> Iterator[None]:
 def run_notebook(
     path: str | Path, mode: str, timeout: int = 1800, write: bool = False, log: Callable[[str], None] = print
 ) -> Result:
-    """Execute one notebook in a fresh kernel; return its result as a dict."""
+    """Execute one notebook in a fresh kernel; return its result as a dict.
+
+    A cell that runs past ``timeout`` seconds, a kernel that dies and Ctrl-C each stop the notebook: its kernel
+    and every process the kernel started are killed, and the result names the cell. Its status is "pass",
+    "fail" or "interrupted" (Ctrl-C).
+    """
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
     code_cells = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
-    started = {}
+    current = {}
 
     def on_cell_start(cell, cell_index):
-        started[cell_index] = time.perf_counter()
+        current.update(cell=cell, index=cell_index, started=time.perf_counter())
 
     def on_cell_executed(cell, cell_index, execute_reply):
-        seconds = time.perf_counter() - started.get(cell_index, time.perf_counter())
-        first_line = cell.source.strip().split("\n", 1)[0][:60]
-        log(f"  [{code_cells.index(cell_index) + 1:>3}/{len(code_cells)}] {seconds:6.1f} s  {first_line}")
+        seconds = time.perf_counter() - current.get("started", time.perf_counter())
+        log(f"  [{code_cells.index(cell_index) + 1:>3}/{len(code_cells)}] {seconds:6.1f} s  {_first_line(cell)}")
+
+    def where():
+        if "cell" not in current:
+            return "before its first cell"
+        return f"in cell {code_cells.index(current['index']) + 1} ({_first_line(current['cell'])})"
 
     with tempfile.TemporaryDirectory() as scratch:
         metrics_file = Path(scratch) / "metrics.json"
         client = NotebookClient(
             notebook,
             timeout=timeout,
-            kernel_manager_class=CurrentEnvironmentKernelManager,
+            kernel_manager_class=AsyncCurrentEnvironmentKernelManager,
+            shutdown_kernel="immediate",
             resources={"metadata": {"path": str(path.parent)}},
             record_timing=False,
             on_cell_start=on_cell_start,
             on_cell_executed=on_cell_executed,
         )
-        error = ""
+        mark = new_kernel_mark()
         start = time.perf_counter()
-        with _environment(**{MODE_VARIABLE: mode, METRICS_FILE_VARIABLE: str(metrics_file)}):
-            try:
-                client.execute()
-            except CellExecutionError as failure:
-                error = f"{failure.ename}: {failure.evalue}".split("\n", 1)[0]
-            except (CellTimeoutError, DeadKernelError) as failure:
-                error = f"{type(failure).__name__}: {failure}".split("\n", 1)[0]
+        with _environment(
+            **{MODE_VARIABLE: mode, METRICS_FILE_VARIABLE: str(metrics_file), KERNEL_MARK_VARIABLE: mark}
+        ):
+            failure, interrupted = _execute(client, mark)
         seconds = time.perf_counter() - start
         metrics = read_metrics(metrics_file)
-    if write and not error:
+    if interrupted:
+        status, error = "interrupted", f"stopped by Ctrl-C {where()}"
+    elif isinstance(failure, CellExecutionError):
+        status, error = "fail", f"{failure.ename}: {failure.evalue}".split("\n", 1)[0]
+    elif isinstance(failure, CellTimeoutError):
+        status, error = "fail", f"ran past the {timeout} s limit {where()}"
+    elif failure is not None:
+        status, error = "fail", f"{type(failure).__name__} {where()}: {failure}".split("\n", 1)[0]
+    else:
+        status, error = "pass", ""
+    if write and status == "pass":
         nbformat.write(notebook, path)
         size = path.stat().st_size
         if size > MAX_NOTEBOOK_BYTES:
@@ -105,12 +134,47 @@ def run_notebook(
         "notebook": _label(path),
         "mode": mode,
         "seconds": round(seconds, 1),
-        "status": "fail" if error else "pass",
+        "status": status,
         "error": error,
         "metrics": metrics,
         "machine": machine_description(),
         "date": date.today().isoformat(),
     }
+
+
+def _first_line(cell) -> str:
+    return cell.source.strip().split("\n", 1)[0][:60]
+
+
+def _execute(client: NotebookClient, mark: str) -> tuple[BaseException | None, bool]:
+    """Run ``client`` in a thread of its own; return ``(what it raised, whether Ctrl-C stopped it)``.
+
+    In its own thread nbclient installs no signal handlers, so Ctrl-C reaches this one, which then kills the
+    kernel and all it started (found by ``mark``). The kernel's stdout and stderr, which carry only its
+    transport warning and, when it is killed, its last words, are dropped; cells' output comes over its
+    channels.
+    """
+    outcome = {}
+
+    def execute():
+        try:
+            client.execute(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except Exception as failure:
+            outcome["failure"] = failure
+
+    worker = threading.Thread(target=execute, name="notebook", daemon=True)
+    worker.start()
+    interrupted = False
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        interrupted = True
+        stop_marked_processes(mark)
+        worker.join(60)
+    finally:
+        stop_marked_processes(mark)  # what the kernel started and left running
+    return outcome.get("failure"), interrupted
 
 
 def _label(path: Path) -> str:
@@ -142,7 +206,7 @@ def markdown_table(results: list[Result]) -> str:
     order = {path: i for i, path in enumerate(NOTEBOOKS)}
     lines = ["| Notebook | Mode | Time (s) | Result | Headline metrics |", "|---|---|---:|---|---|"]
     for result in sorted(results, key=lambda r: order.get(r["notebook"], len(order))):
-        outcome = "pass" if result["status"] == "pass" else f"FAIL: {result['error']}"
+        outcome = "pass" if result["status"] == "pass" else f"{result['status'].upper()}: {result['error']}"
         lines.append(
             f"| {result['notebook']} | {result['mode']} | {result['seconds']:.1f} | {outcome} | "
             f"{format_metrics(result['metrics'])} |"
@@ -204,24 +268,46 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_course(args: argparse.Namespace) -> int:
-    """Run the notebooks ``args`` names; print and save their table; 0 if all passed, else 1."""
+    """Run the notebooks ``args`` names; print and save their table; 0 if all passed, 1 if not, 130 if stopped.
+
+    Ctrl-C stops the notebook that is running (reported as interrupted) and the run goes on with the next;
+    SIGTERM, or Ctrl-C between two notebooks, ends the run. Either way the finished notebooks' results are
+    printed and saved.
+    """
     paths = resolve_notebooks(args.notebooks)
     if not paths:
         raise CourseError("no course notebooks found")
-    results = []
-    for number, relative in enumerate(paths, 1):
-        print(f"[{number}/{len(paths)}] {relative} ({args.mode} mode)", flush=True)
-        result = run_notebook(
-            REPO_ROOT / relative, args.mode, args.timeout, args.write, log=lambda line: print(line, flush=True)
-        )
-        outcome = "passed" if result["status"] == "pass" else f"FAILED: {result['error']}"
-        print(f"  {outcome} in {result['seconds']:.1f} s  {format_metrics(result['metrics'])}", flush=True)
-        results.append(result)
+    results, stop = [], []
+
+    def terminate(signum, frame):
+        stop.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        for number, relative in enumerate(paths, 1):
+            print(f"[{number}/{len(paths)}] {relative} ({args.mode} mode)", flush=True)
+            result = run_notebook(
+                REPO_ROOT / relative, args.mode, args.timeout, args.write, log=lambda line: print(line, flush=True)
+            )
+            outcome = "passed" if result["status"] == "pass" else f"{result['status'].upper()}: {result['error']}"
+            print(f"  {outcome} in {result['seconds']:.1f} s  {format_metrics(result['metrics'])}", flush=True)
+            results.append(result)
+            if stop:
+                break
+    except KeyboardInterrupt:
+        stop.append(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if stop:
+        print(f"stopped after {len(results)} of {len(paths)} notebooks", flush=True)
     print()
     print(markdown_table(results))
-    all_results = save_results(results, args.mode, args.results)
-    if args.update_readme:
+    all_results = save_results(results, args.mode, args.results) if results else []
+    if args.update_readme and all_results:
         update_readme(all_results)
+    if stop:
+        return 130
     return 0 if all(result["status"] == "pass" for result in results) else 1
 
 

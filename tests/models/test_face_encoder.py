@@ -1,6 +1,8 @@
 """The Keras face encoder agrees with dlib, and the detection + alignment pipeline tells people apart."""
 
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -137,3 +139,21 @@ def test_weights_that_do_not_fit_are_rejected():
     del arrays["fc"]
     with pytest.raises(ValueError, match=r"missing \['fc'\]"):
         face_encoder.set_face_api_weights(face_encoder.build_face_encoder(), arrays)
+
+
+def test_mtcnn_gets_its_own_weights_read_with_every_file_closed():
+    """The detector's arrays are mtcnn's own; reading them leaves nothing to print at garbage collection."""
+    from mtcnn.utils.tensorflow import load_weights
+
+    for name in ("pnet.lz4", "rnet.lz4", "onet.lz4"):
+        ours, theirs = face_detection.read_mtcnn_weights(name), load_weights(name)
+        assert len(ours) == len(theirs) and all(np.array_equal(a, b) for a, b in zip(ours, theirs))
+    code = (
+        "import gc\n"
+        "import utils.quiet_tensorflow\n"
+        "from utils.models.face_detection import read_mtcnn_weights\n"
+        "read_mtcnn_weights('pnet.lz4')\n"
+        "gc.collect()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stderr == ""

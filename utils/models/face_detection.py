@@ -58,11 +58,36 @@ class NoFaceFound(ValueError):
     """An image in which the detector found no face."""
 
 
+def read_mtcnn_weights(name):
+    """The arrays of one of MTCNN's bundled weights files (``pnet.lz4``, ...), read with every file closed.
+
+    mtcnn reads them with ``joblib.load(path)``, which leaves an lz4 reader to be collected after its file has
+    closed; on Python 3.13 collecting it prints "Exception ignored ... I/O operation on closed file" to stderr,
+    into the notebook's output. Here the lz4 reader is closed before its file.
+    """
+    import importlib.resources
+
+    import joblib
+    import lz4.frame
+
+    with lz4.frame.open(importlib.resources.files("mtcnn.assets.weights") / name, "rb") as decompressed:
+        return joblib.load(decompressed)
+
+
 @functools.cache
 def _detector():
     from mtcnn import MTCNN
+    from mtcnn.stages import stage_onet, stage_pnet, stage_rnet
 
-    return MTCNN()
+    stages = (stage_pnet, stage_rnet, stage_onet)
+    loaders = [stage.load_weights for stage in stages]
+    for stage in stages:  # each stage module calls the load_weights it imported
+        stage.load_weights = read_mtcnn_weights
+    try:
+        return MTCNN()
+    finally:
+        for stage, loader in zip(stages, loaders):
+            stage.load_weights = loader
 
 
 def detect_faces(image, min_confidence=MIN_CONFIDENCE):

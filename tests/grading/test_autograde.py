@@ -13,7 +13,7 @@ from tests.mutants import mutant_source, mutants_of
 from tests.processes import processes_with
 from utils.core.errors import CourseError
 from utils.core.paths import REPO_ROOT, existing_notebooks
-from utils.grading import autograde, notebook_cells
+from utils.grading import autograde, notebook_cells, sandbox
 from utils.grading.grader import Grader, hidden_tests
 from utils.grading.notebook_cells import graded_cells
 from utils.grading.release import student_cells, student_version
@@ -135,3 +135,60 @@ def test_autograder_names_a_broken_or_foreign_notebook(tmp_path):
 def test_command_line_errors_are_messages_not_tracebacks(tmp_path, capsys):
     assert autograde.main([str(tmp_path / "my_notes.ipynb")]) == 2
     assert "python -m utils.grading.autograde: " in capsys.readouterr().err
+
+
+CHEATS = {
+    # function: the cell a cheating learner writes (each function body is wrong or blank)
+    "zero_pad": (  # the comparisons, replaced in the learner's process
+        "import utils.grading.checks, utils.grading.grader\n"
+        "utils.grading.grader.same_result = utils.grading.checks.check_array = lambda *args, **kwargs: None\n"
+        "def zero_pad(X, pad):\n    return X\n"
+    ),
+    "conv_single_step": (  # the grader's own verdict, replaced
+        "import __main__\n__main__._grader.grade = lambda *args: (True, '')\n"
+        "def conv_single_step(a_slice_prev, W, b):\n    return 0.0\n"
+    ),
+    "pool_forward": (  # the course notebook's solution, found next to the installed utils package
+        "import json, pathlib, utils\n"
+        "course = pathlib.Path(utils.__file__).parents[1] / 'week1' / 'Convolution_model_Step_by_Step.ipynb'\n"
+        "for cell in json.loads(course.read_text())['cells']:\n"
+        "    if ''.join(cell['source']).startswith('# GRADED FUNCTION: pool_forward'):\n"
+        "        exec(''.join(cell['source']))\n"
+    ),
+    "conv_backward": (  # the hidden cases, and the grader's reference solutions
+        "import pathlib, utils\n"
+        "HIDDEN = (pathlib.Path(utils.__file__).parents[1] / 'tests' / 'hidden').iterdir()\n"
+        "def conv_backward(dZ, cache):\n    import __main__\n"
+        "    return __main__._grader.reference['conv_backward'](dZ, cache)\n"
+    ),
+    "create_mask_from_window": (  # numpy, patched before the expected results are computed
+        "np.sum = lambda *args, **kwargs: 0\ndef create_mask_from_window(x):\n    return x == x.min()\n"
+    ),
+    "distribute_value": (  # the grader, signalled to stop before it prints the table
+        "import os, signal\n"
+        "def distribute_value(dz, shape):\n    os.kill(os.getppid(), signal.SIGTERM)\n    return np.zeros(shape)\n"
+    ),
+}
+
+
+@pytest.mark.skipif(not sandbox.available(), reason="Linux namespaces (unshare) are not available here")
+def test_every_cheat_scores_nothing_and_costs_no_other_function_its_points(tmp_path, monkeypatch):
+    """conv_forward and pool_backward, right, call the cheating zero_pad, conv_single_step,
+    create_mask_from_window and distribute_value: they are graded with the reference versions instead."""
+    notebook = student_version(nbformat.read(REPO_ROOT / STEP_BY_STEP, as_version=4))
+    solution = graded_cells(REPO_ROOT / STEP_BY_STEP)
+    for cell in notebook.cells:
+        name = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if name in CHEATS:
+            cell.source = f"# GRADED FUNCTION: {name}\n{CHEATS[name]}"
+        elif name in ("conv_forward", "pool_backward"):
+            cell.source = solution[name]
+    learner = tmp_path / "Convolution_model_Step_by_Step.ipynb"
+    nbformat.write(notebook, learner)
+    rows = {row["name"]: row for row in autograde.autograde(learner, timeout=60, log=lambda line: None)}
+    for name in CHEATS:
+        assert rows[name]["scored"] == 0 and rows[name]["reason"], (name, rows[name])
+    assert rows["conv_forward"]["scored"] == rows["conv_forward"]["points"] == 2
+    assert rows["pool_backward"]["scored"] == rows["pool_backward"]["points"] == 2
+    assert "FileNotFoundError" in rows["pool_forward"]["reason"] or "does not define" in rows["pool_forward"]["reason"]
+    assert "_grader" in rows["conv_single_step"]["reason"]

@@ -4,7 +4,7 @@ the public tests. Tensors are made afresh for each call (LazyCase)."""
 import numpy as np
 
 from utils.core.environment import import_tensorflow_quietly
-from utils.grading.grader import Case, LazyCase
+from utils.grading.cases import Case, LazyCase
 
 tf = import_tensorflow_quietly()
 

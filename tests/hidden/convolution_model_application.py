@@ -1,6 +1,6 @@
 """Hidden cases for week1/Convolution_model_Application.ipynb: the models' layers, compared with the solution's."""
 
-from utils.grading.grader import Case
+from utils.grading.cases import Case
 
 CASES = {
     "happyModel": [Case()],

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from utils.grading.grader import Case
+from utils.grading.cases import Case
 
 
 def _random(seed, *shapes):

@@ -15,7 +15,7 @@ import io
 import numpy as np
 
 from utils.core.environment import import_tensorflow_quietly
-from utils.grading.grader import Case, LazyCase
+from utils.grading.cases import Case, LazyCase
 from utils.grading.public_tests.face_recognition import Camera, at_distance, camera_in_place_of_img_to_encoding, unit
 from utils.models.face_encoder import WEIGHTS_DIR
 

@@ -5,7 +5,7 @@ is the model it makes (layer by layer) and its output when every weight and the 
 (utils.grading.public_tests.image_segmentation_unet).
 """
 
-from utils.grading.grader import Case
+from utils.grading.cases import Case
 from utils.grading.public_tests.image_segmentation_unet import (
     conv_block_outcome,
     unet_outcome,

@@ -9,7 +9,7 @@ the costs it returned and whether the pixels stayed in [0, 1].
 import numpy as np
 
 from utils.core.environment import import_tensorflow_quietly
-from utils.grading.grader import Case, LazyCase
+from utils.grading.cases import Case, LazyCase
 
 tf = import_tensorflow_quietly()
 

@@ -5,7 +5,8 @@ stuck in training mode."""
 
 import numpy as np
 
-from utils.grading.grader import LazyCase, same_result
+from utils.grading.cases import LazyCase
+from utils.grading.grader import same_result
 from utils.grading.public_tests.residual_networks import compare_architecture
 
 

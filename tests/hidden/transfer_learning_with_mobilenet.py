@@ -7,7 +7,7 @@ their logits on fixed inputs, the trainable flags and the compiled settings.
 import keras
 import numpy as np
 
-from utils.grading.grader import Case, LazyCase
+from utils.grading.cases import Case, LazyCase
 from utils.grading.public_tests.transfer_learning_with_mobilenet import test_images, transfer_model
 
 

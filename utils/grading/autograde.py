@@ -3,14 +3,17 @@
     python -m utils.grading.autograde student/week1/Convolution_model_Step_by_Step.ipynb
     python -m utils.grading.autograde MY_COPY.ipynb --course-notebook week1/Convolution_model_Step_by_Step.ipynb
 
-It reads the learner's graded cells (found by their nbgrader ids or their
-``# GRADED FUNCTION: name`` first line), starts a fresh kernel, and grades one
-function per cell, each within ``--timeout`` seconds, with the hidden cases of
-tests/hidden/ (see utils/grading/grader.py). A function that raises, runs too long,
-crashes the kernel, prints megabytes, deletes or redefines a provided name or
-changes its signature loses its points with a one-line reason; the others are
-still graded. It prints a score table and exits with 0 only for full marks.
-The rest of the notebook (training, plots) is not run: it earns no points.
+It reads the learner's graded cells (found by their nbgrader ids or their ``# GRADED FUNCTION: name`` first
+line) and grades one function per cell, each within ``--timeout`` seconds, with the hidden cases of
+tests/hidden/. Two kernels take part. The grader's kernel (utils.grading.grader) holds the reference solutions
+and computes every expected result before any learner's code runs; it judges. The learner's kernel
+(utils.grading.learner_kernel) runs the learner's cell and function, with the reference versions of the
+functions it calls, and hands back plain data only; where Linux allows it runs in a sandbox
+(utils.grading.sandbox) that cannot read the solutions or hidden cases, reach the grader or keep files.
+A function that raises, runs too long, crashes its kernel, prints megabytes, deletes or redefines a provided
+name or changes its signature loses its own points with a one-line reason; the others are still graded. It
+prints a score table and exits with 0 only for full marks. The rest of the notebook (training, plots) is not
+run: it earns no points.
 """
 
 import argparse
@@ -33,9 +36,10 @@ from utils.core.kernels import (
     stop_marked_processes,
 )
 from utils.core.paths import NOTEBOOKS, REPO_ROOT
-from utils.grading import notebook_cells
+from utils.grading import notebook_cells, sandbox
 
 SETUP_TIMEOUT = 300
+LEARNER_SETUP = "from utils.grading.learner_kernel import run_job as _run_job"
 OUTPUT_LIMIT = 20_000  # characters of kernel output kept for a message
 
 
@@ -53,11 +57,13 @@ def course_notebook_for(learner_path: str | Path) -> Path:
 class Kernel:
     """A kernel that runs code with a time limit, and is restarted when it hangs or dies."""
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, sandbox_scratch: Path | None = None) -> None:
         # The mark finds every process the kernel starts, even one that left its process group.
         self.mark = new_kernel_mark()
         environment = dict(os.environ, CNN_COURSE_MODE="quick", **{KERNEL_MARK_VARIABLE: self.mark})
-        self.manager = CurrentEnvironmentKernelManager()
+        self.manager = (
+            sandbox.SandboxedKernelManager(sandbox_scratch) if sandbox_scratch else CurrentEnvironmentKernelManager()
+        )
         # The kernel's own stdout/stderr carry only start-up warnings; results come over its channels.
         self.manager.start_kernel(cwd=str(cwd), env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.client = self.manager.client()
@@ -129,7 +135,7 @@ def autograde(
 
     A learner's notebook or a course notebook that is missing or unreadable raises CourseError.
     """
-    # Absolute: the grading kernel runs in the course notebook's folder, not in ours.
+    # Absolute: the grader's kernel runs in the course notebook's folder, not in ours.
     course_path = Path(course_path).resolve() if course_path else course_notebook_for(learner_path)
     if not course_path.is_file():
         raise CourseError(
@@ -140,52 +146,64 @@ def autograde(
     points = notebook_cells.points(course_path)
     sources = notebook_cells.learner_cells(learner_path, names)
     with tempfile.TemporaryDirectory(prefix="autograde-") as scratch:
-        sources_file, result_file = Path(scratch) / "sources.json", Path(scratch) / "result.json"
-        sources_file.write_text(json.dumps(sources))
-        return [
-            {
-                "name": name,
-                "points": points.get(name, 0),
-                "scored": points.get(name, 0) if passed else 0,
-                "reason": reason,
-            }
-            for name, passed, reason in _grade_in_kernel(course_path, names, sources_file, result_file, timeout, log)
-        ]
+        scratch = Path(scratch)
+        (scratch / "sources.json").write_text(json.dumps(sources))
+        verdicts = _grade_in_kernels(course_path, names, scratch, timeout, log)
+    return [{"name": name, "points": points.get(name, 0), "scored": points.get(name, 0) if passed else 0,
+             "reason": reason} for name, (passed, reason) in verdicts.items()]  # fmt: skip
 
 
-def _grade_in_kernel(course_path, names, sources_file, result_file, timeout, log):
-    """``(name, passed, reason)`` for each function, graded one at a time in a fresh kernel."""
-    setup = f"from utils.grading.grader import Grader\n_grader = Grader({str(course_path)!r})"
-    kernel = Kernel(course_path.parent)
-    results = []
+def isolation() -> str:
+    """How the learner's code is kept apart from the grader on this machine, in one line."""
+    if sandbox.available():
+        return "the learner's code ran in a sandbox: no solutions or hidden cases in sight, no reach to the grader"
+    return ("the learner's code ran in a kernel of its own, but not in a sandbox (Linux namespaces are not "
+            "available here): it could read this repository's files and signal the grader")  # fmt: skip
+
+
+def _grade_in_kernels(course_path, names, scratch, timeout, log):
+    """``{name: (passed, reason)}``, each function graded in the learner's kernel and judged in the grader's."""
+    grader = Kernel(course_path.parent)
+    learner = None
+    verdicts = {}
     try:
-        status, output = kernel.run(setup, SETUP_TIMEOUT)
-        if status != "ok":
-            raise RuntimeError(f"the grader could not start ({status}): {output.strip()[-2000:]}")
+        setup = f"from utils.grading.grader import Grader\n_grader = Grader({str(course_path)!r})"
+        _ok(grader.run(setup, SETUP_TIMEOUT), "starting the grader")
+        work = scratch / "work"
+        work.mkdir()
+        learner = Kernel(work, sandbox_scratch=scratch if sandbox.available() else None)
+        _ok(learner.run(LEARNER_SETUP, SETUP_TIMEOUT), "starting the learner's kernel")
         for name in names:
             log(f"grading {name} ...")
-            result_file.unlink(missing_ok=True)
-            status, output = kernel.run(
-                f"_grader.report({name!r}, {str(sources_file)!r}, {str(result_file)!r})", timeout
-            )
-            if status == "ok" and result_file.exists():
-                result = json.loads(result_file.read_text())
-            else:
-                result = {
-                    "passed": False,
-                    "reason": {
-                        "timeout": f"did not finish within {timeout} s (an endless loop?)",
-                        "dead": "the kernel died while grading it (a crash, an exit or too much memory)",
-                    }.get(status, f"grading failed: {output.strip()[-300:]}"),
-                }
-                if status != "ok":
-                    if status == "dead":
-                        kernel.restart()
-                    kernel.run(setup, SETUP_TIMEOUT)
-            results.append((name, result["passed"], result["reason"]))
+            job, results, verdict = scratch / f"{name}.job", scratch / f"{name}.results", scratch / f"{name}.json"
+            _ok(grader.run(f"_grader.write_job({name!r}, {str(job)!r})", SETUP_TIMEOUT), "writing the job")
+            status, output = learner.run(f"_run_job({str(job)!r}, {str(scratch / 'sources.json')!r}, "
+                                         f"{str(results)!r})", timeout)  # fmt: skip
+            job.unlink()
+            if status == "ok":
+                judge = f"_grader.judge_to_file({name!r}, {str(results)!r}, {str(verdict)!r})"
+                _ok(grader.run(judge, SETUP_TIMEOUT), "judging")
+                outcome = json.loads(verdict.read_text())
+                verdicts[name] = (outcome["passed"], outcome["reason"])
+                continue
+            verdicts[name] = (False, {
+                "timeout": f"did not finish within {timeout} s (an endless loop?)",
+                "dead": "the kernel died while grading it (a crash, an exit or too much memory)",
+            }.get(status, f"grading failed: {output.strip()[-300:]}"))  # fmt: skip
+            learner.restart()
+            _ok(learner.run(LEARNER_SETUP, SETUP_TIMEOUT), "restarting the learner's kernel")
     finally:
-        kernel.shutdown()
-    return results
+        grader.shutdown()
+        if learner is not None:
+            learner.shutdown()
+    return verdicts
+
+
+def _ok(result, what):
+    """Fail loudly when the grader's own step (not the learner's code) did not run."""
+    status, output = result
+    if status != "ok":
+        raise RuntimeError(f"{what} failed ({status}): {output.strip()[-2000:]}")
 
 
 def score_table(rows: list[Row], seconds: float) -> str:
@@ -212,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{parser.prog}: {error}", file=sys.stderr)
         return 2
     print(score_table(rows, time.perf_counter() - start))
+    print(isolation())
     return 0 if all(row["scored"] == row["points"] for row in rows) else 1
 
 

@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -112,3 +114,39 @@ def test_files_are_written_under_names_of_this_process_then_renamed(tmp_path, mo
 def test_only_its_own_arrays_are_saved(tmp_path):
     with pytest.raises(ValueError, match=r"holds \['images', 'labels'\], got \['images'\]"):
         cache(tmp_path).save({"images": ARRAYS["images"]})
+
+
+def test_a_failed_write_records_nothing_and_leaves_nothing(tmp_path, monkeypatch):
+    def full_disk(file, array, allow_pickle):
+        file.write(b"\x93NUMPY")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "save", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        cache(tmp_path).save(ARRAYS)
+    assert list(tmp_path.iterdir()) == []
+
+
+GENERATE_TOGETHER = """import sys, time
+import numpy as np
+from utils.data.generated_cache import GeneratedCache
+
+def slow(seed):  # two first uses at once: both generate, both write
+    time.sleep(0.5)
+    return {"images": np.full((50, 8, 8, 3), seed, np.uint8), "labels": np.arange(50)}
+
+cache = GeneratedCache("generated_things", ("images", "labels"), {"seed": 1}, folder=sys.argv[1])
+if cache.load() is None:
+    cache.save(slow(1))
+loaded = cache.load()
+print(int(loaded["images"].sum()), int(loaded["labels"].sum()))
+"""
+
+
+def test_two_first_uses_at_once_both_get_the_whole_cache(tmp_path):
+    processes = [subprocess.Popen([sys.executable, "-c", GENERATE_TOGETHER, str(tmp_path)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]  # fmt: skip
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    assert [out for out, _ in outputs] == [f"{50 * 8 * 8 * 3} {sum(range(50))}\n"] * 2
+    assert not list(tmp_path.glob("*.partial"))

@@ -84,17 +84,21 @@ class GeneratedCache:
         if set(arrays) != set(self.names):
             raise ValueError(f"the cache {self.stem} holds {sorted(self.names)}, got {sorted(arrays)}")
         self.folder.mkdir(parents=True, exist_ok=True)
-        partials = {}
-        for name, path in self.paths.items():
-            partials[path] = path.with_name(f"{path.name}.{os.getpid()}.partial")
-            with open(partials[path], "wb") as file:
-                np.save(file, arrays[name], allow_pickle=False)
-        manifest = {
-            "parameters": self.parameters,
-            "shapes": {name: list(np.shape(arrays[name])) for name in self.names},
-            "sha256": {path.name: sha256_of(partial) for path, partial in partials.items()},
-        }
-        partials[self.manifest_path] = self.manifest_path.with_name(f"{self.manifest_path.name}.{os.getpid()}.partial")
-        partials[self.manifest_path].write_text(json.dumps(manifest, indent=1) + "\n")
+        partials = {path: path.with_name(f"{path.name}.{os.getpid()}.partial")
+                    for path in (*self.paths.values(), self.manifest_path)}  # fmt: skip
+        try:
+            for name, path in self.paths.items():
+                with open(partials[path], "wb") as file:
+                    np.save(file, arrays[name], allow_pickle=False)
+            manifest = {
+                "parameters": self.parameters,
+                "shapes": {name: list(np.shape(arrays[name])) for name in self.names},
+                "sha256": {path.name: sha256_of(partials[path]) for path in self.paths.values()},
+            }
+            partials[self.manifest_path].write_text(json.dumps(manifest, indent=1) + "\n")
+        except BaseException:  # a failed write (a full disk) leaves nothing, and records nothing
+            for partial in partials.values():
+                partial.unlink(missing_ok=True)
+            raise
         for path, partial in partials.items():
             os.replace(partial, path)

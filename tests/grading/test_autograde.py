@@ -3,7 +3,11 @@ and a misbehaving learner notebook costs only the functions that misbehave."""
 
 import functools
 import os
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -192,3 +196,23 @@ def test_every_cheat_scores_nothing_and_costs_no_other_function_its_points(tmp_p
     assert rows["pool_backward"]["scored"] == rows["pool_backward"]["points"] == 2
     assert "FileNotFoundError" in rows["pool_forward"]["reason"] or "does not define" in rows["pool_forward"]["reason"]
     assert "_grader" in rows["conv_single_step"]["reason"]
+
+
+def test_ctrl_c_stops_the_autograder_and_its_kernels_without_a_traceback(tmp_path):
+    notebook = student_version(nbformat.read(REPO_ROOT / STEP_BY_STEP, as_version=4))
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "zero_pad":
+            cell.source = "# GRADED FUNCTION: zero_pad\nimport time\ntime.sleep(600)\n"
+    learner = tmp_path / "Convolution_model_Step_by_Step.ipynb"
+    nbformat.write(notebook, learner)
+    mark = f"{tmp_path.name}-{os.getpid()}-autograde"
+    grader = subprocess.Popen([sys.executable, "-m", "utils.grading.autograde", str(learner), "--timeout", "600"],
+                              env=dict(os.environ, TEST_AUTOGRADE_MARK=mark), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert grader.stdout.readline() == "grading zero_pad ...\n"
+    time.sleep(3)  # the learner's kernel sleeps in zero_pad's cell
+    grader.send_signal(signal.SIGINT)
+    out, err = grader.communicate(timeout=120)
+    assert grader.returncode == 130, err
+    assert "stopped (Ctrl-C)" in err and "Traceback" not in err
+    assert processes_with("TEST_AUTOGRADE_MARK", mark) == []

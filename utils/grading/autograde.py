@@ -229,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     except CourseError as error:
         print(f"{parser.prog}: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # the kernels, and all they started, were stopped on the way out
+        print(f"{parser.prog}: stopped (Ctrl-C); nothing was graded", file=sys.stderr)
+        return 130
     print(score_table(rows, time.perf_counter() - start))
     print(isolation())
     return 0 if all(row["scored"] == row["points"] for row in rows) else 1

@@ -1,4 +1,4 @@
-"""Neural style transfer: the notebook's costs on real MobileNetV2 features, the extractor, the paintings."""
+"""Neural style transfer: the notebook's costs on real VGG19 features, the extractors, the loop, the paintings."""
 
 import numpy as np
 import pytest
@@ -24,7 +24,7 @@ def costs():
 
 @pytest.fixture(scope="module")
 def network():
-    return style_transfer.load_feature_extractor(SIZE + (3,), backbone="mobilenet_v2")
+    return style_transfer.load_feature_extractor(SIZE + (3,))
 
 
 @pytest.fixture(scope="module")
@@ -41,29 +41,22 @@ def images():
 
 
 def test_the_extractor_returns_the_style_layers_then_the_content_layer(network):
-    assert network.backbone == "mobilenet_v2"
-    assert network.style_layers == style_transfer.MOBILENET_STYLE_LAYERS
+    assert network.backbone == "vgg19"
+    assert network.style_layers == style_transfer.VGG19_STYLE_LAYERS == style_transfer.default_style_layers()
     assert sum(weight for _, weight in network.style_layers) == pytest.approx(1.0)
     shapes = [tuple(output.shape[1:]) for output in network.model.outputs]
-    # 1/2, 1/2, 1/4, 1/8 and 1/16 of 64x96; the content layer is the 1/16 one.
-    assert shapes == [(32, 48, 32), (32, 48, 96), (16, 24, 144), (8, 12, 192), (4, 6, 576), (4, 6, 576)]
+    # 1, 1/2, 1/4, 1/8 and 1/16 of 64x96; the content layer (block5_conv4) is the 1/16 one.
+    assert shapes == [(64, 96, 64), (32, 48, 128), (16, 24, 256), (8, 12, 512), (4, 6, 512), (4, 6, 512)]
     assert not network.model.trainable_weights
 
 
-def test_only_the_deeper_layers_are_smoothed(network, images):
-    """The 1/2-resolution layers are MobileNetV2's own activations; the others are softmaxed to a mean of 1."""
-    assert network.smoothed_layers == style_transfer.MOBILENET_SMOOTHED_LAYERS
-    plain = style_transfer.load_feature_extractor(SIZE + (3,), backbone="mobilenet_v2", smoothing=False)
-    assert plain.smoothed_layers == ()
-    names = [name for name, _ in network.style_layers] + [network.content_layer]
-    for name, smoothed, raw in zip(names, network.model(images["style"]), plain.model(images["style"])):
-        if name in network.smoothed_layers:
-            assert np.mean(smoothed) == pytest.approx(1.0, rel=1e-4) and np.max(smoothed) > 1
-            np.testing.assert_allclose(smoothed, style_transfer.softmax_smoothing(raw), rtol=1e-4)
-        else:
-            np.testing.assert_array_equal(smoothed, raw)
-    with pytest.raises(ValueError, match="cannot smooth.*block_16_project"):
-        style_transfer.load_feature_extractor(SIZE + (3,), backbone="mobilenet_v2", smoothing=["block_16_project"])
+def test_the_mobilenet_extractor_has_layers_in_the_same_roles():
+    network = style_transfer.load_feature_extractor(SIZE + (3,), backbone="mobilenet_v2")
+    assert network.style_layers == style_transfer.MOBILENET_STYLE_LAYERS
+    shapes = [tuple(output.shape[1:]) for output in network.model.outputs]
+    assert shapes == [(32, 48, 32), (32, 48, 96), (16, 24, 144), (8, 12, 192), (4, 6, 576), (4, 6, 576)]
+    with pytest.raises(ValueError, match="unknown backbone 'resnet50'"):
+        style_transfer.load_feature_extractor(SIZE + (3,), backbone="resnet50")
 
 
 def test_the_costs_on_real_features_tell_photo_from_painting(costs, network, images):
@@ -80,51 +73,20 @@ def test_the_costs_on_real_features_tell_photo_from_painting(costs, network, ima
     assert 0 < near < 0.2 * far
 
 
-def test_the_total_cost_has_a_useful_gradient_through_the_softmax(costs, network, images):
-    """The softmax must not flatten the gradient: it is finite, and one Adam step lowers the style cost."""
-    a_C, a_S = network.model(images["content"]), network.model(images["style"])
-    generated = tf.Variable(images["content"])
-    optimizer = tf.keras.optimizers.Adam(0.02)
-    values = []
-    for _ in range(3):
-        with tf.GradientTape() as tape:
-            a_G = network.model(generated)
-            style = costs["compute_style_cost"](a_S, a_G, network.style_layers)
-            total = costs["total_cost"](costs["compute_content_cost"](a_C, a_G), style, alpha=10, beta=400)
-        gradient = tape.gradient(total, generated)
-        assert np.all(np.isfinite(gradient.numpy())) and np.abs(gradient.numpy()).max() > 0
-        optimizer.apply_gradients([(gradient, generated)])
-        generated.assign(style_transfer.clip_0_1(generated))
-        values.append(float(style))
-    assert values[-1] < values[0]
+def test_run_transfer_lowers_the_cost_it_is_given(costs, network, images):
+    def cost(a_C, a_S, a_G):
+        style = costs["compute_style_cost"](a_S, a_G, network.style_layers)
+        return costs["total_cost"](costs["compute_content_cost"](a_C, a_G), style, alpha=10, beta=400)
 
+    def total(image):
+        return float(cost(network.model(images["content"]), network.model(images["style"]), network.model(image)))
 
-def test_softmax_smoothing_keeps_the_order_and_averages_one_per_image():
-    activations = tf.constant(np.random.default_rng(1).uniform(0, 6, (2, 3, 4, 5)), tf.float32)
-    smoothed = style_transfer.softmax_smoothing(activations).numpy()
-    assert smoothed.shape == (2, 3, 4, 5) and np.all(smoothed > 0)
-    np.testing.assert_allclose(smoothed.reshape(2, -1).mean(axis=1), [1.0, 1.0], rtol=1e-5)
-    for original, result in zip(activations.numpy(), smoothed):
-        assert np.array_equal(np.argsort(original, axis=None), np.argsort(result, axis=None))
-    # Each image is smoothed on its own: the second image does not change the first's result.
-    alone = style_transfer.softmax_smoothing(activations[:1]).numpy()
-    np.testing.assert_allclose(alone, smoothed[:1], rtol=1e-6)
-
-
-def test_the_backbone_is_vgg19_only_when_keras_has_its_weights(tmp_path, monkeypatch):
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    assert style_transfer.choose_backbone() == "mobilenet_v2"
-    assert style_transfer.default_style_layers() == style_transfer.MOBILENET_STYLE_LAYERS
-    weights = tmp_path / "models" / style_transfer.VGG19_WEIGHTS_NAME
-    weights.parent.mkdir()
-    weights.write_bytes(b"not the weights")
-    assert style_transfer.choose_backbone() == "vgg19"
-    assert style_transfer.default_style_layers() == style_transfer.VGG19_STYLE_LAYERS
-    # A foreign file there is named, with the fix, rather than read.
-    with pytest.raises(ValueError, match=f"{style_transfer.VGG19_WEIGHTS_NAME}.*MD5.*Delete it"):
-        style_transfer.load_feature_extractor((32, 32, 3))
-    with pytest.raises(ValueError, match="unknown backbone"):
-        style_transfer.default_style_layers("resnet50")
+    generated, seconds = style_transfer.run_transfer(
+        network.model, images["content"], images["style"], cost, steps=4, learning_rate=0.02, noise=0.0
+    )
+    assert generated.shape == images["content"].shape and generated.min() >= 0 and generated.max() <= 1
+    assert seconds > 0
+    assert total(generated) < total(images["content"])
 
 
 def test_the_paintings_load_checked_and_resized():

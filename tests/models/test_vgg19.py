@@ -49,6 +49,10 @@ def test_fast_style_transfer_keeps_the_content_size_and_alpha_zero_is_nearly_the
     assert restyled.shape == content.shape and restyled.dtype == np.float32
     assert restyled.min() >= 0.0 and restyled.max() <= 1.0
     reconstructed = vgg19.fast_style_transfer(content, style, alpha=0.0)
+    from_files = vgg19.fast_style_transfer(
+        vgg19.DATASETS_DIR / "photos/darknet/dog.jpg", vgg19.DATASETS_DIR / "paintings/starry_night.jpg"
+    )
+    assert from_files.shape == (416, 555, 3)  # the photo's own size
     assert np.abs(reconstructed - content).mean() < np.abs(restyled - content).mean()
 
 

@@ -5,7 +5,6 @@ on, x to the right and y down. Photos are shown as JPEG, not PNG, which keeps a
 notebook with many photos small.
 """
 
-import io
 from pathlib import Path
 
 import matplotlib.patches as patches
@@ -13,9 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from utils.data.images import read_rgb
-
-JPEG_QUALITY = 85
-DPI = 100
+from utils.lessons.plotting import show_figure_as_jpeg
 
 
 def load_photo(image):
@@ -112,7 +109,7 @@ def show_detections(image, scores, boxes, classes, class_names, title=None, size
     fig, ax = plt.subplots(figsize=(size, size * height / width))
     _show_photo(ax, photo, title)
     draw_boxes(ax, boxes, classes, class_names, scores)
-    _show(fig)
+    show_figure_as_jpeg(fig)
 
 
 def show_grid_and_anchors(image, grids, point):
@@ -168,7 +165,7 @@ def show_grid_and_anchors(image, grids, point):
         )
         ax.set_title(f"{grid_size}x{grid_size} grid, cell (row {row}, column {column})", fontsize=10)
     fig.tight_layout()
-    _show(fig)
+    show_figure_as_jpeg(fig)
 
 
 def show_before_and_after_nms(image, before, after, class_names):
@@ -185,7 +182,7 @@ def show_before_and_after_nms(image, before, after, class_names):
     fig.tight_layout()
     for ax, (scores, boxes, classes), labels in zip(axes, (before, after), (False, True)):
         draw_boxes(ax, boxes, classes, class_names, scores, labels=labels, linewidth=2.0 if labels else 1.5)
-    _show(fig)
+    show_figure_as_jpeg(fig)
 
 
 def _show_photo(ax, photo, title):
@@ -195,15 +192,3 @@ def _show_photo(ax, photo, title):
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=10)
-
-
-def _show(fig):
-    """Display a figure as a JPEG (a photo as PNG weighs several times more) and close it."""
-    from IPython.display import Image, display
-
-    buffer = io.BytesIO()
-    fig.savefig(
-        buffer, format="jpeg", dpi=DPI, bbox_inches="tight", pad_inches=0.05, pil_kwargs={"quality": JPEG_QUALITY}
-    )
-    plt.close(fig)
-    display(Image(buffer.getvalue(), format="jpeg"))

@@ -1,14 +1,32 @@
 """Figures shared by the notebooks (matplotlib, kept small)."""
 
+import io
 import math
 
 import matplotlib.patches as patches
 import matplotlib.pyplot as plt
 import numpy as np
 
+# Photographic figures are shown as JPEG: a photo as PNG weighs several times more in a stored notebook.
+JPEG_QUALITY = 85
+DPI = 100
 
-def show_images(images, titles=None, ncols=None, cmap="gray", size=2.4, suptitle=None):
-    """Show a grid of images: 2-D arrays (shown with ``cmap``) or (H, W, 3) colour images."""
+
+def show_figure_as_jpeg(fig):
+    """Display a figure as a JPEG and close it."""
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    fig.savefig(
+        buffer, format="jpeg", dpi=DPI, bbox_inches="tight", pad_inches=0.05, pil_kwargs={"quality": JPEG_QUALITY}
+    )
+    plt.close(fig)
+    display(Image(buffer.getvalue(), format="jpeg"))
+
+
+def show_images(images, titles=None, ncols=None, cmap="gray", size=2.4, suptitle=None, as_jpeg=False):
+    """Show a grid of images: 2-D arrays (shown with ``cmap``) or (H, W, 3) colour images; photos
+    ``as_jpeg``."""
     images = [np.asarray(image) for image in images]
     if not images:
         raise ValueError("show_images needs at least one image")
@@ -31,7 +49,10 @@ def show_images(images, titles=None, ncols=None, cmap="gray", size=2.4, suptitle
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
-    plt.show()
+    if as_jpeg:
+        show_figure_as_jpeg(fig)
+    else:
+        plt.show()
 
 
 def show_conv_windows(n_H_prev, n_W_prev, f, stride, pad, n_windows=3):

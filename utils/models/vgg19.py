@@ -16,12 +16,14 @@ datasets/vgg19/README.md) and stored as float16; they are checked against datase
 """
 
 import functools
+from pathlib import Path
 
 import keras
 import numpy as np
 
 from utils.core.checksums import verify_data_file
 from utils.core.paths import DATASETS_DIR
+from utils.data.images import read_rgb
 from utils.models.keras_weights import set_layer_weights
 
 VGG19_DIR = DATASETS_DIR / "vgg19"
@@ -153,13 +155,16 @@ def fast_style_transfer(content, style, alpha=1.0):
     """``content`` restyled as ``style`` in one forward pass of AdaIN: an (H, W, 3) float32 image in [0, 1].
 
     ``content`` and ``style`` are (H, W, 3) images in [0, 1] of any size (at
-    least 16 pixels a side). ``alpha`` slides from the content's features (0)
-    to the fully restyled ones (1).
+    least 16 pixels a side), or paths of image files (your own photo and
+    painting, say). ``alpha`` slides from the content's features (0) to the
+    fully restyled ones (1).
     """
     if not 0.0 <= alpha <= 1.0:
         raise ValueError(f"alpha is {alpha}: it must be between 0 (the content) and 1 (all style)")
     arrays = []
     for name, image in (("content", content), ("style", style)):
+        if isinstance(image, str | Path):
+            image = read_rgb(image) / np.float32(255)
         array = np.asarray(image, np.float32)
         if array.ndim != 3 or array.shape[-1] != 3 or min(array.shape[:2]) < 16:
             raise ValueError(f"{name} has shape {array.shape}: expected an (H, W, 3) image, H and W at least 16")

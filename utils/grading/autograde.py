@@ -121,6 +121,11 @@ class Kernel:
         self.manager.shutdown_kernel(now=True)
         stop_marked_processes(self.mark)
 
+    def kill(self) -> None:
+        """Stop the kernel and all it started without its manager: after Ctrl-C, which may have landed inside
+        jupyter_client's event loop, the manager's own shutdown can hang (seen under load)."""
+        stop_marked_processes(self.mark)
+
 
 Row = dict[str, Any]  # one graded function: name, points, scored, reason
 
@@ -166,6 +171,7 @@ def _grade_in_kernels(course_path, names, scratch, timeout, log):
     grader = Kernel(course_path.parent)
     learner = None
     verdicts = {}
+    interrupted = False
     try:
         setup = f"from utils.grading.grader import Grader\n_grader = Grader({str(course_path)!r})"
         _ok(grader.run(setup, SETUP_TIMEOUT), "starting the grader")
@@ -192,10 +198,15 @@ def _grade_in_kernels(course_path, names, scratch, timeout, log):
             }.get(status, f"grading failed: {output.strip()[-300:]}"))  # fmt: skip
             learner.restart()
             _ok(learner.run(LEARNER_SETUP, SETUP_TIMEOUT), "restarting the learner's kernel")
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
     finally:
-        grader.shutdown()
-        if learner is not None:
-            learner.shutdown()
+        for kernel in (grader, learner):
+            if kernel is not None and interrupted:
+                kernel.kill()
+            elif kernel is not None:
+                kernel.shutdown()
     return verdicts
 
 

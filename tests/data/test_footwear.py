@@ -68,29 +68,3 @@ def test_a_foreign_file_is_refused(folder_copy):
     shutil.copy(next((folder_copy / "ankle_boot").glob("*.png")), folder_copy / "sandal" / "boot.png")
     with pytest.raises(ValueError, match="boot.png is not one of the dataset's photos"):
         footwear.footwear_directory(folder_copy)
-
-
-def test_the_loader_splits_400_and_100_photos_into_batches_of_160x160_rgb():
-    train_dataset, validation_dataset = footwear.load_footwear_datasets()
-    assert train_dataset.class_names == validation_dataset.class_names == ["ankle_boot", "sandal"]
-    train_files, validation_files = set(train_dataset.file_paths), set(validation_dataset.file_paths)
-    assert (len(train_files), len(validation_files)) == (400, 100)
-    assert not train_files & validation_files
-    images, labels = next(iter(train_dataset))
-    assert images.shape == (32, 160, 160, 3) and images.dtype == "float32" and labels.dtype == "int32"
-    assert float(np.min(images)) >= 0 and float(np.max(images)) <= 255
-    # Greyscale photos read as RGB: three equal channels.
-    np.testing.assert_array_equal(images[..., 0], images[..., 2])
-    validation_labels = np.concatenate([labels for _, labels in validation_dataset])
-    assert validation_labels.sum() == sum("/sandal/" in path for path in validation_files)
-    # The split is fixed by the seed: loading again gives the same validation photos.
-    assert set(footwear.load_footwear_datasets()[1].file_paths) == validation_files
-
-
-def test_the_loader_takes_a_square_size_and_names_bad_settings():
-    images, _ = next(iter(footwear.load_footwear_datasets(image_size=96, batch_size=4)[0]))
-    assert images.shape == (4, 96, 96, 3)
-    with pytest.raises(ValueError, match=r"image_size must be positive whole numbers of pixels, got \(160, -1\)"):
-        footwear.load_footwear_datasets(image_size=(160, -1))
-    with pytest.raises(ValueError, match="batch_size must be a positive int, got 0"):
-        footwear.load_footwear_datasets(batch_size=0)

@@ -7,8 +7,15 @@ their logits on fixed inputs, the trainable flags and the compiled settings.
 import keras
 import numpy as np
 
+from utils.data.footwear import footwear_directory
 from utils.grading.cases import Case, LazyCase
-from utils.grading.public_tests.transfer_learning_with_mobilenet import test_images, transfer_model
+from utils.grading.public_tests.transfer_learning_with_mobilenet import quietly, split_of, test_images, transfer_model
+
+
+def dataset_splits(function, args, kwargs):
+    """Class names, files (relative to the folder) and first-batch shapes of the training and validation sets."""
+    directory = args[0]
+    return tuple(split_of(dataset, directory) for dataset in quietly(function, *args, **kwargs))
 
 
 def augmenter_on_input(function, args, kwargs):
@@ -71,7 +78,16 @@ def _model_case(height, width, fine_tune_at, base_learning_rate):
     )
 
 
+def _folder_case(*args, **kwargs):
+    return LazyCase(lambda: ((str(footwear_directory()), *args), kwargs))
+
+
 CASES = {
+    "photo_datasets": [
+        _folder_case((64, 64), 16),
+        _folder_case((48, 80), 10, validation_split=0.25, seed=3),
+        _folder_case(image_size=(32, 32), batch_size=50, seed=123),
+    ],
     "data_augmenter": [Case((160, 160, 3)), Case((72, 120, 3))],
     # Explicit augmentations, so that footwear_model is graded apart from the learner's data_augmenter.
     "footwear_model": [
@@ -95,6 +111,7 @@ CASES = {
 }
 
 OUTCOMES = {
+    "photo_datasets": dataset_splits,
     "data_augmenter": augmenter_on_input,
     "footwear_model": built_footwear_model,
     "prepare_fine_tuning": fine_tuning_settings,

@@ -1,6 +1,34 @@
 """Mutants of week2/Transfer_learning_with_MobileNet.ipynb's graded functions."""
 
 MUTANTS = {
+    "photo_datasets": [
+        (
+            "splits the validation photos with another seed",
+            'subset="validation", seed=seed)',
+            'subset="validation", seed=seed + 1)',
+        ),
+        ("always seed 42", 'subset="training", seed=seed)', 'subset="training", seed=42)'),
+        (
+            "returns the training photos twice",
+            'validation_split=validation_split, subset="validation"',
+            'validation_split=validation_split, subset="training"',
+        ),
+        (
+            "ignores validation_split",
+            'validation_split=validation_split, subset="training"',
+            'validation_split=0.2, subset="training"',
+        ),
+        (
+            "ignores image_size in training",
+            'image_size=image_size,\n        validation_split=validation_split, subset="training"',
+            'image_size=(160, 160),\n        validation_split=validation_split, subset="training"',
+        ),
+        (
+            "prefetches, losing class_names",
+            "    return train_dataset, validation_dataset",
+            "    return train_dataset.prefetch(1), validation_dataset.prefetch(1)",
+        ),
+    ],
     "data_augmenter": [
         ("flips vertically", 'tfl.RandomFlip("horizontal")', 'tfl.RandomFlip("vertical")'),
         ("rotates by up to 0.1 of a turn", "tfl.RandomRotation(0.2)", "tfl.RandomRotation(0.1)"),

@@ -38,3 +38,38 @@ def load_fashion_mnist():
     images = read_idx(verify_data_file(IMAGES_FILE))
     labels = read_idx(verify_data_file(LABELS_FILE))
     return images, labels
+
+
+def load_class_pair(first, second, train_per_class=200, validation_per_class=100, image_size=160):
+    """Two classes' photos as ``(train_images, train_labels), (validation_images, validation_labels)``.
+
+    ``first`` and ``second`` are names of ``CLASS_NAMES``; their labels are 0 and 1. Each class's first
+    ``train_per_class`` photos of the file are for training, its next ``validation_per_class`` for
+    validation. Images are float32 RGB values in [0, 255] of shape (n, image_size, image_size, 3), scaled
+    up bilinearly, as ``image_dataset_from_directory`` reads a folder of the photos.
+    """
+    import tensorflow as tf  # only here: the rest of the module needs numpy alone
+
+    images, labels = load_fashion_mnist()
+    for name in (first, second):
+        if name not in CLASS_NAMES:
+            raise ValueError(f"{name!r} is not a Fashion-MNIST class; the classes are {', '.join(CLASS_NAMES)}.")
+    if first == second:
+        raise ValueError(f"the two classes must differ, got {first!r} twice")
+    splits = ([], [])
+    for label, name in enumerate((first, second)):
+        members = np.flatnonzero(labels == CLASS_NAMES.index(name))
+        if train_per_class + validation_per_class > members.size:
+            raise ValueError(
+                f"{name} has {members.size} photos, fewer than the {train_per_class} + {validation_per_class} asked for"
+            )
+        splits[0].append((members[:train_per_class], label))
+        splits[1].append((members[train_per_class : train_per_class + validation_per_class], label))
+
+    def as_rgb(split):
+        chosen = np.concatenate([indices for indices, _ in split])
+        rgb = np.repeat(images[chosen][..., None], 3, axis=-1).astype("float32")
+        scaled = np.asarray(tf.image.resize(rgb, (image_size, image_size)), "float32")
+        return scaled, np.concatenate([np.full(indices.size, label, "int32") for indices, label in split])
+
+    return as_rgb(splits[0]), as_rgb(splits[1])

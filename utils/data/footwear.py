@@ -5,21 +5,17 @@ Fashion-MNIST's test split (``utils.data.fashion_mnist``), saved as 28x28 greysc
 PNG files by ``python -m utils.derive.footwear``, so that week2/Transfer_learning_with_MobileNet
 can read them with ``tf.keras.utils.image_dataset_from_directory`` as the original course read
 its alpaca photos. ``datasets/SHA256SUMS`` lists every photo with its sha256;
-``footwear_directory()`` checks the folder against it before handing it out.
+``footwear_directory()`` checks the folder against it before handing it out:
 
-    train_dataset, validation_dataset = load_footwear_datasets()   # 400 + 100 photos, 160x160 RGB
-    train_dataset.class_names                                       # ['ankle_boot', 'sandal']
+    tf.keras.utils.image_dataset_from_directory(footwear_directory(), ...)   # class_names: ankle_boot, sandal
 """
 
 from pathlib import Path
-
-import tensorflow as tf
 
 from utils.core.checksums import recorded_checksums, verify_data_file
 from utils.core.errors import ChangedDataFile
 from utils.core.paths import DATASETS_DIR
 from utils.data.fashion_mnist import CLASS_NAMES
-from utils.data.images import height_and_width
 
 FOLDER_NAME = "footwear"  # the photos' folder in datasets/, and in datasets/SHA256SUMS
 FOOTWEAR_DIR = DATASETS_DIR / FOLDER_NAME
@@ -27,11 +23,6 @@ FOOTWEAR_DIR = DATASETS_DIR / FOLDER_NAME
 # sub-folders alphabetically: ankle_boot is class 0, sandal is class 1.
 CLASS_LABELS = {"ankle_boot": CLASS_NAMES.index("Ankle boot"), "sandal": CLASS_NAMES.index("Sandal")}
 PER_CLASS = 250
-# The original course's reading of its alpaca folder.
-IMAGE_SIZE = (160, 160)
-BATCH_SIZE = 32
-VALIDATION_SPLIT = 0.2
-SPLIT_SEED = 42
 
 
 def photo_name(index):
@@ -72,34 +63,3 @@ def footwear_directory(folder=FOOTWEAR_DIR):
     for name in expected:
         verify_data_file(folder / name, f"{FOLDER_NAME}/{name}")
     return folder
-
-
-def load_footwear_datasets(image_size=IMAGE_SIZE, batch_size=BATCH_SIZE, folder=FOOTWEAR_DIR):
-    """``(train_dataset, validation_dataset)``: 80% and 20% of the checked photo folder, batched and prefetched.
-
-    Each batch is ``(images, labels)``: float32 RGB values in [0, 255] of shape
-    (n, height, width, 3), and int32 labels (0 ankle_boot, 1 sandal). Both
-    datasets keep ``image_dataset_from_directory``'s ``class_names`` and
-    ``file_paths``. The split is fixed by ``seed=42``; the training photos are
-    shuffled anew every epoch.
-    """
-    image_size = height_and_width(image_size, "image_size")
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    directory = footwear_directory(folder)
-    datasets = []
-    for subset in ("training", "validation"):
-        dataset = tf.keras.utils.image_dataset_from_directory(
-            directory,
-            shuffle=True,
-            batch_size=batch_size,
-            image_size=image_size,
-            validation_split=VALIDATION_SPLIT,
-            subset=subset,
-            seed=SPLIT_SEED,
-        )
-        prefetched = dataset.prefetch(tf.data.AUTOTUNE)
-        # prefetch() returns a new dataset object: carry the folder's description over.
-        prefetched.class_names, prefetched.file_paths = dataset.class_names, dataset.file_paths
-        datasets.append(prefetched)
-    return tuple(datasets)

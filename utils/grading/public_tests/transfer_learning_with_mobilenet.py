@@ -6,10 +6,24 @@ ImageNet weights, preprocessing, pooling and the Dense head must give the
 same logits on a fixed input.
 """
 
+import contextlib
+import io
+from pathlib import Path
+
 import keras
 import numpy as np
+import tensorflow as tf
 
-from utils.grading.checks import CheckFailed, call_function, check_array, check_same_object, check_type
+from utils.data.footwear import footwear_directory
+from utils.grading.checks import (
+    CheckFailed,
+    call_function,
+    check_array,
+    check_equal,
+    check_same_object,
+    check_tuple,
+    check_type,
+)
 from utils.grading.model_summary import compare_model
 from utils.models.mobilenet_v2 import MobileNetV2, preprocess_input
 
@@ -51,6 +65,83 @@ def colour_inverter():
 def test_images(height, width, count=2, seed=0):
     """Fixed photo-like inputs: RGB values in [0, 255]."""
     return np.random.default_rng(seed).uniform(0, 255, (count, height, width, 3)).astype("float32")
+
+
+def quietly(function, *args, **kwargs):
+    """``function(*args, **kwargs)`` without its printed lines (image_dataset_from_directory's "Found ...")."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return function(*args, **kwargs)
+
+
+def split_of(dataset, directory):
+    """A dataset's class names, its files relative to ``directory`` (sorted), and its first batch's shapes."""
+    directory = Path(directory)
+    images, labels = next(iter(dataset))
+    return (
+        list(dataset.class_names),
+        sorted(Path(path).relative_to(directory).as_posix() for path in dataset.file_paths),
+        (tuple(images.shape), images.dtype.name, tuple(labels.shape), labels.dtype.name),
+    )
+
+
+def reference_split(directory, image_size, batch_size, validation_split, seed, subset):
+    """split_of the subset that image_dataset_from_directory gives with these settings."""
+    dataset = quietly(
+        tf.keras.utils.image_dataset_from_directory,
+        directory,
+        shuffle=True,
+        batch_size=batch_size,
+        image_size=image_size,
+        validation_split=validation_split,
+        subset=subset,
+        seed=seed,
+    )
+    return split_of(dataset, directory)
+
+
+def photo_datasets_test(target):
+    directory = footwear_directory()
+    cases = (
+        ((), {}, ((160, 160), 32, 0.2, 42)),
+        (((96, 64), 8), {"validation_split": 0.3, "seed": 7}, ((96, 64), 8, 0.3, 7)),
+    )
+    for args, kwargs, settings in cases:
+        case = (
+            "default arguments"
+            if not args
+            else f"image_size={settings[0]}, batch_size={settings[1]}, "
+            + (f"validation_split={settings[2]}, seed={settings[3]}")
+        )
+        result = quietly(call_function, target, directory, *args, name="photo_datasets", case=case, **kwargs)
+        datasets = check_tuple(result, ("train_dataset", "validation_dataset"), name="photo_datasets", case=case)
+        for subset, dataset in zip(("training", "validation"), datasets):
+            what = f"the {subset} dataset"
+            check_type(dataset, tf.data.Dataset, name="photo_datasets", case=case)
+            if not hasattr(dataset, "class_names") or not hasattr(dataset, "file_paths"):
+                raise CheckFailed(
+                    f"photo_datasets, case {case!r}: {what} has no class_names or file_paths: return the "
+                    "datasets image_dataset_from_directory makes, before any .prefetch() or .map()."
+                )
+            expected = reference_split(directory, *settings, subset)
+            actual = split_of(dataset, directory)
+            check_equal(actual[0], expected[0], name="photo_datasets", case=case, what=f"{what}'s class_names")
+            if actual[1] != expected[1]:
+                raise CheckFailed(
+                    f"photo_datasets, case {case!r}: {what} holds {len(actual[1])} photos, not the "
+                    f"{len(expected[1])} of subset={subset!r} with validation_split={settings[2]} and "
+                    f"seed={settings[3]}, or not the same ones. Pass the arguments on, the same seed to both calls."
+                )
+            check_equal(
+                actual[2], expected[2], name="photo_datasets", case=case,
+                what=f"{what}'s first batch (images shape, dtype, labels shape, dtype)",
+            )  # fmt: skip
+        _, labels = next(iter(datasets[0]))
+        if len(set(np.asarray(labels).tolist())) < 2:
+            raise CheckFailed(
+                f"photo_datasets, case {case!r}: the first training batch holds one class only: "
+                "pass shuffle=True, so that every batch mixes the classes."
+            )
+    print("All tests passed.")
 
 
 def data_augmenter_test(target):

@@ -13,7 +13,7 @@ import pytest
 from tests.processes import processes_with
 from utils.core.errors import CourseError
 from utils.core.paths import NOTEBOOKS, REPO_ROOT, resolve_notebooks
-from utils.runner import run
+from utils.runner import run, yardstick
 
 
 def make_notebook(path, *sources):
@@ -68,9 +68,9 @@ def test_results_are_merged_and_tabled_in_course_order(tmp_path):
     recorded = json.loads((tmp_path / "full.json").read_text())
     assert recorded[NOTEBOOKS[1]]["status"] == "fail"
     table = (tmp_path / "full.md").read_text().splitlines()
-    assert table[0] == "| Notebook | Mode | Time (s) | Result | Headline metrics |"
-    assert table[2] == f"| {NOTEBOOKS[0]} | full | 7.6 | pass |  |"
-    assert table[3] == f"| {NOTEBOOKS[1]} | full | 1.0 | FAIL: ValueError: boom |  |"
+    assert table[0] == "| Notebook | Mode | Time (s) | Time (Y) | Result | Headline metrics |"
+    assert table[2] == f"| {NOTEBOOKS[0]} | full | 7.6 | - | pass |  |"
+    assert table[3] == f"| {NOTEBOOKS[1]} | full | 1.0 | - | FAIL: ValueError: boom |  |"
     assert "Measured on: 2 cores (2026-11-25)" in table[-1]
 
 
@@ -102,7 +102,7 @@ def test_readme_table_and_course_map_times_are_updated(tmp_path):
     assert "| 1 | [Step](week1/Convolution_model_Step_by_Step.ipynb) | camera \\| photo | 7 s |\n" in text
     assert "| 3 | [Unet](week3/Image_segmentation_Unet.ipynb) | 300 s |\n" in text  # a failed run keeps the old time
     assert text.endswith(f"{run.README_START}\n{run.markdown_table([step, failed])}{run.README_END}\nrest\n")
-    assert "| week3/Image_segmentation_Unet.ipynb | full | 7.5 | FAIL: boom |" in text
+    assert "| week3/Image_segmentation_Unet.ipynb | full | 7.5 | - | FAIL: boom |" in text
     readme.write_text("# Course without markers\n")
     with pytest.raises(CourseError, match="lacks the markers"):
         run.update_readme([step], readme)
@@ -135,9 +135,39 @@ def test_command_line_runs_a_notebook_and_writes_its_table(tmp_path, capsys):
     assert exit_code == 0
     assert "[1/1] week1/Convolution_model_Step_by_Step.ipynb (quick mode)" in output
     assert "| week1/Convolution_model_Step_by_Step.ipynb | quick |" in output
-    recorded = json.loads((tmp_path / "quick.json").read_text())
-    metrics = recorded["week1/Convolution_model_Step_by_Step.ipynb"]["metrics"]
-    assert set(metrics) == {"im2col_speedup_vs_loops", "im2col_time_vs_tensorflow"}
+    recorded = json.loads((tmp_path / "quick.json").read_text())["week1/Convolution_model_Step_by_Step.ipynb"]
+    assert set(recorded["metrics"]) == {"im2col_speedup_vs_loops", "im2col_time_vs_tensorflow"}
+    # The yardstick, measured before and after the notebook, gives its time in Y.
+    assert output.count("yardstick: ") == 2 and len(recorded["yardstick_gflops"]) == 2
+    assert recorded["y"] == pytest.approx(
+        run.in_y(recorded["seconds"], sum(recorded["yardstick_gflops"]) / 2), rel=0.01
+    )
+    assert f"yardstick {recorded['yardstick_gflops'][0]:.1f} then" in (tmp_path / "quick.md").read_text()
+
+
+def test_the_yardstick_counts_operations_and_converts_seconds_to_y():
+    assert yardstick.flop("conv", (2, 4, 4, 3, 3, 8)) == 2 * 2 * 4 * 4 * 3 * 9 * 8
+    assert yardstick.flop("matmul", (2, 3, 4)) == 48
+    with pytest.raises(ValueError, match="unknown kind of operation 'fft'"):
+        yardstick.flop("fft", (1,))
+    assert yardstick.in_y(50, 60) == pytest.approx(3.0)  # 50 s at 60 GFLOP/s: 3e12 operations' time
+    measured = yardstick.measure(
+        workload=(("small matrix product", "matmul", (64, 64, 64)), ("small convolution", "conv", (1, 8, 8, 4, 3, 4))),
+        repeats=2,
+    )
+    assert measured["gflops"] > 0 and measured["seconds"] > 0
+
+
+def test_without_a_yardstick_times_stay_in_seconds(capsys, monkeypatch):
+    result = {"notebook": "x.ipynb", "seconds": 30.0}
+    run.add_yardstick([result], [])
+    assert "y" not in result and run.format_time(result) == "30 s"
+    run.add_yardstick([result], [50.0, 70.0])
+    assert result["yardstick_gflops"] == [50.0, 70.0] and result["y"] == pytest.approx(1.8)
+    assert run.format_time(result) == "30 s = 1.8 Y"
+    monkeypatch.setattr(run.sys, "executable", "/nonexistent/python")
+    assert run.measure_yardstick() is None
+    assert "yardstick: not measured (FileNotFoundError)" in capsys.readouterr().out
 
 
 def test_readme_is_only_updated_from_full_mode(capsys):
@@ -179,7 +209,7 @@ def test_a_cell_past_the_time_limit_is_stopped_with_all_it_started(tmp_path, mon
 
 
 CTRL_C_RUN = """import sys
-from utils.runner import run
+from utils.runner import run, yardstick
 result = run.run_notebook(sys.argv[1], "quick", timeout=600, log=lambda line: None)
 print(result["status"], "|", result["error"], flush=True)
 """

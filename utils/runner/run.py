@@ -7,7 +7,9 @@
 Each notebook runs in a fresh kernel of this Python environment. Progress is
 printed per cell; at the end comes a table (notebook, mode, seconds, result
 and the headline metrics the notebook recorded with ``utils.record_metric``),
-also written to benchmarks/<mode>.md and benchmarks/<mode>.json.
+also written to benchmarks/<mode>.md and benchmarks/<mode>.json. The speed
+yardstick (utils/runner/yardstick.py) is measured at the start and the end of
+the run, and each time is given in Y too, which a machine's speed does not change.
 """
 
 import argparse
@@ -42,6 +44,7 @@ from utils.core.kernels import (
 from utils.core.mode import MODE_VARIABLE, MODES
 from utils.core.paths import NOTEBOOKS, REPO_ROOT, resolve_notebooks
 from utils.runner.record import METRICS_FILE_VARIABLE, read_metrics
+from utils.runner.yardstick import in_y
 
 RESULTS_DIR = REPO_ROOT / "benchmarks"
 README = REPO_ROOT / "README.md"
@@ -51,7 +54,8 @@ MAX_NOTEBOOK_BYTES = 2_000_000
 # nbclient leaves its output-polling task pending when it stops a cell at its time limit; asyncio reports
 # such tasks when they are collected, which would print a traceback-like message after the table.
 logging.getLogger("asyncio").addFilter(lambda record: not record.getMessage().startswith("Task was destroyed"))
-# One notebook's run: notebook, mode, seconds, status (pass or fail), error, metrics, machine, date.
+# One notebook's run: notebook, mode, seconds, status (pass or fail), error, metrics, machine, date, and
+# from the yardstick: y (the time in Y) and yardstick_gflops (the run's [start, end] measurements).
 Result = dict[str, Any]
 
 
@@ -197,6 +201,35 @@ def machine_description() -> str:
     )
 
 
+def measure_yardstick(log: Callable[[str], None] = print) -> float | None:
+    """The machine's GFLOP/s on the yardstick workload, measured in a process of its own; None if it failed."""
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-m", "utils.runner.yardstick"], capture_output=True, text=True, timeout=300, check=True
+        )
+        gflops = float(json.loads(finished.stdout.strip().splitlines()[-1])["gflops"])
+    except (subprocess.SubprocessError, OSError, ValueError, KeyError, IndexError) as error:
+        log(f"yardstick: not measured ({type(error).__name__}); times are given in seconds only")
+        return None
+    log(f"yardstick: {gflops:.1f} GFLOP/s")
+    return gflops
+
+
+def add_yardstick(results: list[Result], gflops: list[float]) -> None:
+    """Give each result its time in Y, at the mean of the run's yardstick measurements ``gflops``."""
+    if not gflops:
+        return
+    mean = sum(gflops) / len(gflops)
+    for result in results:
+        result["yardstick_gflops"] = [round(value, 1) for value in gflops]
+        result["y"] = round(in_y(result["seconds"], mean), 2)
+
+
+def format_time(result: Result) -> str:
+    """``"205 s"``, or ``"205 s = 12.3 Y"`` when the run measured the yardstick."""
+    return f"{result['seconds']:.0f} s" + (f" = {result['y']:.1f} Y" if "y" in result else "")
+
+
 def format_metrics(metrics: dict[str, float]) -> str:
     return ", ".join(f"{name} = {value:.4g}" for name, value in metrics.items())
 
@@ -204,15 +237,21 @@ def format_metrics(metrics: dict[str, float]) -> str:
 def markdown_table(results: list[Result]) -> str:
     """A Markdown table of results, in course order."""
     order = {path: i for i, path in enumerate(NOTEBOOKS)}
-    lines = ["| Notebook | Mode | Time (s) | Result | Headline metrics |", "|---|---|---:|---|---|"]
+    lines = ["| Notebook | Mode | Time (s) | Time (Y) | Result | Headline metrics |", "|---|---|---:|---:|---|---|"]
     for result in sorted(results, key=lambda r: order.get(r["notebook"], len(order))):
         outcome = "pass" if result["status"] == "pass" else f"{result['status'].upper()}: {result['error']}"
+        y = f"{result['y']:.2f}" if "y" in result else "-"
         lines.append(
-            f"| {result['notebook']} | {result['mode']} | {result['seconds']:.1f} | {outcome} | "
+            f"| {result['notebook']} | {result['mode']} | {result['seconds']:.1f} | {y} | {outcome} | "
             f"{format_metrics(result['metrics'])} |"
         )
-    machines = sorted({f"{r['machine']} ({r['date']})" for r in results})
+    machines = sorted({f"{r['machine']} ({r['date']}{_yardstick_note(r)})" for r in results})
     return "\n".join(lines) + "\n\nMeasured on: " + "; ".join(machines) + "\n"
+
+
+def _yardstick_note(result: Result) -> str:
+    measured = result.get("yardstick_gflops")
+    return f"; yardstick {' then '.join(f'{value:.1f}' for value in measured)} GFLOP/s" if measured else ""
 
 
 def save_results(results: list[Result], mode: str, results_dir: Path = RESULTS_DIR) -> list[Result]:
@@ -234,7 +273,7 @@ def update_readme(results: list[Result], readme: Path = README) -> None:
     text = readme.read_text()
     if README_START not in text or README_END not in text:
         raise CourseError(f"{readme} lacks the markers {README_START} and {README_END}")
-    times = {f"]({r['notebook']})": f"{r['seconds']:.0f} s" for r in results if r["status"] == "pass"}
+    times = {f"]({r['notebook']})": format_time(r) for r in results if r["status"] == "pass"}
     lines = text.split("\n")
     for i, line in enumerate(lines):
         link = next((link for link in times if line.startswith("| ") and link in line), None)
@@ -252,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
     parser.add_argument("--write", action="store_true", help="store the executed notebooks, with outputs")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="folder for <mode>.md and <mode>.json")
+    parser.add_argument("--no-yardstick", action="store_true", help="skip the speed yardstick (times in seconds only)")
     parser.add_argument(
         "--update-readme",
         action="store_true",
@@ -278,6 +318,7 @@ def run_course(args: argparse.Namespace) -> int:
     if not paths:
         raise CourseError("no course notebooks found")
     results, stop = [], []
+    gflops = [] if args.no_yardstick else [measure_yardstick()]
 
     def terminate(signum, frame):
         stop.append(signum)
@@ -301,6 +342,9 @@ def run_course(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
     if stop:
         print(f"stopped after {len(results)} of {len(paths)} notebooks", flush=True)
+    if gflops and not stop:
+        gflops.append(measure_yardstick())
+    add_yardstick(results, [value for value in gflops if value is not None])
     print()
     print(markdown_table(results))
     all_results = save_results(results, args.mode, args.results) if results else []

@@ -209,7 +209,7 @@ def test_a_cell_past_the_time_limit_is_stopped_with_all_it_started(tmp_path, mon
 
 
 CTRL_C_RUN = """import sys
-from utils.runner import run, yardstick
+from utils.runner import run
 result = run.run_notebook(sys.argv[1], "quick", timeout=600, log=lambda line: None)
 print(result["status"], "|", result["error"], flush=True)
 """
@@ -229,3 +229,25 @@ def test_ctrl_c_stops_the_notebook_and_all_it_started_and_reports_the_cell(tmp_p
     assert out == "interrupted | stopped by Ctrl-C in cell 2 (import os, signal, time)\n", err
     assert "Traceback" not in err
     assert processes_with("TEST_RUN_MARK", mark) == []
+
+
+def test_a_written_notebook_keeps_its_runs_result_in_its_metadata(tmp_path):
+    path = make_notebook(tmp_path / "stored.ipynb", "print(1)")
+    result = {
+        "notebook": str(path),
+        "mode": "full",
+        "seconds": 3.2,
+        "status": "pass",
+        "error": "",
+        "metrics": {"accuracy": 0.9},
+        "y": 0.19,
+    }
+    run.store_in_notebook(result)
+    stored = nbformat.read(path, as_version=4)
+    assert stored.metadata[run.RESULT_METADATA] == {
+        "mode": "full",
+        "seconds": 3.2,
+        "metrics": {"accuracy": 0.9},
+        "y": 0.19,
+    }
+    assert stored.cells[0].source == "print(1)"

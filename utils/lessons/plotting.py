@@ -139,8 +139,11 @@ def show_class_samples(images, labels, class_names, per_class=8, size=1.1, title
     plt.show()
 
 
-def plot_history(history, title=None):
-    """Loss and accuracy per epoch, training against validation (or test), from ``model.fit``'s History."""
+def plot_history(history, title=None, validation_label="validation"):
+    """Loss and accuracy per epoch, training against ``validation_data``, from ``model.fit``'s History.
+
+    ``validation_label`` names what ``fit`` was given as validation data: "test" where it was the test set.
+    """
     logs = getattr(history, "history", history)
     missing = [key for key in ("loss", "accuracy") if key not in logs]
     if missing:
@@ -150,7 +153,7 @@ def plot_history(history, title=None):
     for ax, metric in zip(axes, ("loss", "accuracy")):
         ax.plot(epochs, logs[metric], label="training")
         if f"val_{metric}" in logs:
-            ax.plot(epochs, logs[f"val_{metric}"], label="test")
+            ax.plot(epochs, logs[f"val_{metric}"], label=validation_label)
         ax.set_xlabel("epoch")
         ax.set_title(metric)
         ax.grid(alpha=0.3)

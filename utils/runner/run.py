@@ -215,6 +215,20 @@ def measure_yardstick(log: Callable[[str], None] = print) -> float | None:
     return gflops
 
 
+RESULT_METADATA = "course_runner"  # the key of a written notebook's metadata that holds its run's result
+
+
+def store_in_notebook(result: Result) -> None:
+    """Put ``result`` (less its notebook, status and error) in its notebook's metadata: the outputs and the
+    numbers that README.md and benchmarks/ show come from one run, and a test checks they agree."""
+    path = REPO_ROOT / result["notebook"]
+    notebook = nbformat.read(path, as_version=4)
+    notebook.metadata[RESULT_METADATA] = {
+        key: value for key, value in result.items() if key not in ("notebook", "status", "error")
+    }
+    nbformat.write(notebook, path)
+
+
 def add_yardstick(results: list[Result], gflops: list[float]) -> None:
     """Give each result its time in Y, at the mean of the run's yardstick measurements ``gflops``."""
     if not gflops:
@@ -345,6 +359,10 @@ def run_course(args: argparse.Namespace) -> int:
     if gflops and not stop:
         gflops.append(measure_yardstick())
     add_yardstick(results, [value for value in gflops if value is not None])
+    if args.write:
+        for result in results:
+            if result["status"] == "pass":
+                store_in_notebook(result)
     print()
     print(markdown_table(results))
     all_results = save_results(results, args.mode, args.results) if results else []

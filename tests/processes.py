@@ -13,3 +13,21 @@ def processes_with(variable, value):
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue
     return found
+
+
+def communicate_or_dump(process, timeout):
+    """``process.communicate(timeout=timeout)``; past it, fail with the stacks of the process's threads.
+
+    Start the process with ``python -X faulthandler``: SIGABRT then makes it print every thread's stack.
+    """
+    import signal
+    import subprocess
+
+    import pytest
+
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        _, err = process.communicate(timeout=60)
+        pytest.fail(f"still running {timeout} s after Ctrl-C; its threads' stacks:\n{err[-8000:]}")

@@ -10,6 +10,7 @@ import pytest
 
 from utils.core.paths import REPO_ROOT, existing_notebooks
 from utils.grading.notebook_cells import graded_and_test_cells
+from utils.runner import run
 
 MAX_BYTES = 2_000_000
 NOTEBOOKS = [pytest.param(path, id=Path(path).stem) for path in existing_notebooks()]
@@ -102,6 +103,6 @@ def test_notebook_is_stored_in_normal_form(path):
     normal = io.StringIO()
     nbformat.write(notebook, normal)
     assert text == normal.getvalue(), "rewrite it in normal form: nbformat.write(nbformat.read(path, 4), path)"
-    assert set(notebook.metadata) <= {"kernelspec", "language_info"}
+    assert set(notebook.metadata) <= {"kernelspec", "language_info", run.RESULT_METADATA}
     extra = {key for cell in notebook.cells for key in cell.metadata} - {"nbgrader", "tags"}
     assert not extra, f"cell metadata the course does not use (editor state?): {sorted(extra)}"

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from tests.mutants import mutant_source, mutants_of
-from tests.processes import processes_with
+from tests.processes import communicate_or_dump, processes_with
 from utils.core.errors import CourseError
 from utils.core.paths import REPO_ROOT, existing_notebooks
 from utils.grading import autograde, notebook_cells, sandbox
@@ -206,13 +206,14 @@ def test_ctrl_c_stops_the_autograder_and_its_kernels_without_a_traceback(tmp_pat
     learner = tmp_path / "Convolution_model_Step_by_Step.ipynb"
     nbformat.write(notebook, learner)
     mark = f"{tmp_path.name}-{os.getpid()}-autograde"
-    grader = subprocess.Popen([sys.executable, "-m", "utils.grading.autograde", str(learner), "--timeout", "600"],
+    grader = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "utils.grading.autograde", str(learner),
+                               "--timeout", "600"],
                               env=dict(os.environ, TEST_AUTOGRADE_MARK=mark), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)  # fmt: skip
     assert grader.stdout.readline() == "grading zero_pad ...\n"
     time.sleep(3)  # the learner's kernel sleeps in zero_pad's cell
     grader.send_signal(signal.SIGINT)
-    out, err = grader.communicate(timeout=120)
+    out, err = communicate_or_dump(grader, timeout=120)
     assert grader.returncode == 130, err
     assert "stopped (Ctrl-C)" in err and "Traceback" not in err
     assert processes_with("TEST_AUTOGRADE_MARK", mark) == []

@@ -10,7 +10,7 @@ import time
 import nbformat
 import pytest
 
-from tests.processes import processes_with
+from tests.processes import communicate_or_dump, processes_with
 from utils.core.errors import CourseError
 from utils.core.paths import NOTEBOOKS, REPO_ROOT, resolve_notebooks
 from utils.runner import run, yardstick
@@ -219,13 +219,13 @@ def test_ctrl_c_stops_the_notebook_and_all_it_started_and_reports_the_cell(tmp_p
     path = make_notebook(tmp_path / "long.ipynb", "x = 1", STUBBORN_CELL)
     mark = f"{tmp_path.name}-{os.getpid()}-ctrl-c"
     environment = dict(os.environ, TEST_RUN_MARK=mark, STARTED_FILE=str(tmp_path / "started"))
-    runner = subprocess.Popen([sys.executable, "-c", CTRL_C_RUN, str(path)], env=environment,
+    runner = subprocess.Popen([sys.executable, "-X", "faulthandler", "-c", CTRL_C_RUN, str(path)], env=environment,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     deadline = time.monotonic() + 120
     while not (tmp_path / "started").exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     runner.send_signal(signal.SIGINT)
-    out, err = runner.communicate(timeout=120)
+    out, err = communicate_or_dump(runner, timeout=120)
     assert out == "interrupted | stopped by Ctrl-C in cell 2 (import os, signal, time)\n", err
     assert "Traceback" not in err
     assert processes_with("TEST_RUN_MARK", mark) == []
@@ -251,3 +251,24 @@ def test_a_written_notebook_keeps_its_runs_result_in_its_metadata(tmp_path):
         "y": 0.19,
     }
     assert stored.cells[0].source == "print(1)"
+
+
+def test_adjacent_stream_outputs_are_joined_and_others_kept_in_order():
+    notebook = nbformat.v4.new_notebook()
+    stream = nbformat.v4.new_output
+    cell = nbformat.v4.new_code_cell("print(1)")
+    cell.outputs = [
+        stream("stream", name="stdout", text="All tests passed."),
+        stream("stream", name="stdout", text="\n"),
+        stream("display_data", data={"text/plain": "<Figure>"}),
+        stream("stream", name="stdout", text="after\n"),
+        stream("stream", name="stderr", text="warning\n"),
+    ]
+    notebook.cells = [cell, nbformat.v4.new_markdown_cell("text")]
+    run.merge_adjacent_streams(notebook)
+    assert [(output.output_type, output.get("text")) for output in cell.outputs] == [
+        ("stream", "All tests passed.\n"),
+        ("display_data", None),
+        ("stream", "after\n"),
+        ("stream", "warning\n"),
+    ]

@@ -130,6 +130,7 @@ def run_notebook(
     else:
         status, error = "pass", ""
     if write and status == "pass":
+        merge_adjacent_streams(notebook)
         nbformat.write(notebook, path)
         size = path.stat().st_size
         if size > MAX_NOTEBOOK_BYTES:
@@ -144,6 +145,26 @@ def run_notebook(
         "machine": machine_description(),
         "date": date.today().isoformat(),
     }
+
+
+def merge_adjacent_streams(notebook) -> None:
+    """Join each run of stream outputs of one name (stdout, stderr) into one output, as a learner's Jupyter shows
+    them: a print's text and its newline may arrive as two messages, or as one, from run to run."""
+    for cell in notebook.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                output.output_type == "stream"
+                and previous is not None
+                and previous.output_type == "stream"
+                and previous.name == output.name
+            ):
+                previous.text += output.text
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell.outputs = merged
 
 
 def _first_line(cell) -> str:
@@ -227,6 +248,46 @@ def store_in_notebook(result: Result) -> None:
         key: value for key, value in result.items() if key not in ("notebook", "status", "error")
     }
     nbformat.write(notebook, path)
+
+
+def results_disagreements(
+    readme: Path = README, results_dir: Path = RESULTS_DIR, root: Path = REPO_ROOT, notebooks: list[str] = NOTEBOOKS
+) -> list[str]:
+    """Where the stored notebooks, ``results_dir``'s full-mode tables and the README show different runs.
+
+    Each of ``notebooks`` must hold in its metadata the result full.json records for it; full.md and the README's
+    table must be full.json's table, and the README's course map must show each notebook's time.
+    """
+    fix = "run `python -m utils.runner NOTEBOOK --write --update-readme` to store, table and show one run"
+    json_path = Path(results_dir) / "full.json"
+    recorded = json.loads(json_path.read_text()) if json_path.exists() else {}
+    problems = []
+    for notebook in notebooks:
+        stored = nbformat.read(Path(root) / notebook, as_version=4).metadata.get(RESULT_METADATA)
+        result = recorded.get(notebook)
+        if not stored or not result:
+            where = "its metadata" if not stored else json_path.name
+            problems.append(f"{notebook}: no result of the run that made its outputs in {where}")
+            continue
+        differences = {key: (value, result.get(key)) for key, value in stored.items() if result.get(key) != value}
+        if differences:
+            problems.append(f"{notebook}: its stored run and {json_path.name} differ (stored, recorded): {differences}")
+    table = markdown_table(list(recorded.values()))
+    if (Path(results_dir) / "full.md").read_text() != table:
+        problems.append("full.md is not full.json's table")
+    text = Path(readme).read_text()
+    if README_START not in text or README_END not in text:
+        return [*problems, f"{readme} lacks the markers {README_START} and {README_END}"]
+    if text.split(README_START, 1)[1].split(README_END, 1)[0] != f"\n{table}":
+        problems.append(f"{Path(readme).name}'s results table is not full.json's")
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    for result in recorded.values():
+        row = next((line for line in rows if f"]({result['notebook']})" in line), None)
+        if row is not None and not row.rstrip(" |").endswith(format_time(result)):
+            problems.append(
+                f"{Path(readme).name}'s course map does not show {format_time(result)} for {result['notebook']}"
+            )
+    return [f"{problem}: {fix}" for problem in problems]
 
 
 def add_yardstick(results: list[Result], gflops: list[float]) -> None:

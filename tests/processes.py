@@ -15,6 +15,17 @@ def processes_with(variable, value):
     return found
 
 
+def default_sigint():
+    """For ``Popen(preexec_fn=...)``: the child takes Ctrl-C as a terminal's would deliver it.
+
+    A shell starts background jobs with SIGINT ignored, and children inherit that: a test run from such a job
+    (CI launched with ``&``) would send its SIGINT to a process that ignores it, and wait for ever.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def communicate_or_dump(process, timeout):
     """``process.communicate(timeout=timeout)``; past it, fail with the stacks of the process's threads.
 

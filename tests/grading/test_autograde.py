@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from tests.mutants import mutant_source, mutants_of
-from tests.processes import communicate_or_dump, processes_with
+from tests.processes import communicate_or_dump, default_sigint, processes_with
 from utils.core.errors import CourseError
 from utils.core.paths import REPO_ROOT, existing_notebooks
 from utils.grading import autograde, notebook_cells, sandbox
@@ -209,7 +209,7 @@ def test_ctrl_c_stops_the_autograder_and_its_kernels_without_a_traceback(tmp_pat
     grader = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "utils.grading.autograde", str(learner),
                                "--timeout", "600"],
                               env=dict(os.environ, TEST_AUTOGRADE_MARK=mark), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)  # fmt: skip
+                              stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)  # fmt: skip
     assert grader.stdout.readline() == "grading zero_pad ...\n"
     time.sleep(3)  # the learner's kernel sleeps in zero_pad's cell
     grader.send_signal(signal.SIGINT)

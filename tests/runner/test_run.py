@@ -10,7 +10,7 @@ import time
 import nbformat
 import pytest
 
-from tests.processes import communicate_or_dump, processes_with
+from tests.processes import communicate_or_dump, default_sigint, processes_with
 from utils.core.errors import CourseError
 from utils.core.paths import NOTEBOOKS, REPO_ROOT, resolve_notebooks
 from utils.runner import run, yardstick
@@ -220,7 +220,8 @@ def test_ctrl_c_stops_the_notebook_and_all_it_started_and_reports_the_cell(tmp_p
     mark = f"{tmp_path.name}-{os.getpid()}-ctrl-c"
     environment = dict(os.environ, TEST_RUN_MARK=mark, STARTED_FILE=str(tmp_path / "started"))
     runner = subprocess.Popen([sys.executable, "-X", "faulthandler", "-c", CTRL_C_RUN, str(path)], env=environment,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=default_sigint)  # fmt: skip
     deadline = time.monotonic() + 120
     while not (tmp_path / "started").exists() and time.monotonic() < deadline:
         time.sleep(0.2)

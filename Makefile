@@ -19,9 +19,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -r requirements.txt -e .
 	touch $@
 
-# utils/lab.py: --allow-root only as root, and nbgrader's instructor tools left out of the learner's JupyterLab.
+# utils/core/lab.py: --allow-root only as root, and nbgrader's instructor tools left out of the learner's JupyterLab.
 lab: setup
-	$(BIN)/python -m utils.lab
+	$(BIN)/python -m utils.core.lab
 
 test: setup
 	$(BIN)/python -m pytest

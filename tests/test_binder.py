@@ -19,8 +19,8 @@ def test_repo2docker_installs_the_requirements_and_utils_as_make_setup_does():
 
 def test_the_hubs_jupyterlab_leaves_out_what_make_lab_leaves_out():
     commands = (REPO_ROOT / "postBuild").read_text()
-    server = json.loads((REPO_ROOT / "utils/lab_config/jupyter_server_config.json").read_text())
-    page = json.loads((REPO_ROOT / "utils/lab_config/labconfig/page_config.json").read_text())
+    server = json.loads((REPO_ROOT / "utils/core/lab_config/jupyter_server_config.json").read_text())
+    page = json.loads((REPO_ROOT / "utils/core/lab_config/labconfig/page_config.json").read_text())
     looped = commands.split("for extension in ", 1)[1].split(";", 1)[0].split()
     assert sorted(f"nbgrader.server_extensions.{name}" for name in looped) == sorted(
         server["ServerApp"]["jpserver_extensions"]

@@ -19,8 +19,8 @@ import nbformat
 import pytest
 
 from tests.processes import processes_with
+from utils.core.lab import lab_command, lab_environment
 from utils.core.paths import REPO_ROOT
-from utils.lab import lab_command, lab_environment
 
 NOTEBOOK = "week1/Convolution_model_Step_by_Step.ipynb"
 
@@ -158,7 +158,7 @@ def test_allow_root_is_passed_only_to_root(is_root, flags):
 def test_the_learner_configuration_comes_first_and_keeps_the_users():
     environment = lab_environment({"JUPYTER_CONFIG_PATH": "/etc/mine", "HOME": "/home/x"})
     assert environment["JUPYTER_CONFIG_PATH"].split(os.pathsep) == [
-        str(REPO_ROOT / "utils" / "lab_config"),
+        str(REPO_ROOT / "utils" / "core" / "lab_config"),
         "/etc/mine",
     ]
     assert environment["HOME"] == "/home/x"

@@ -1,10 +1,10 @@
-"""``python -m utils.lab [JupyterLab options]``: the learner's JupyterLab, as ``make lab`` opens it.
+"""``python -m utils.core.lab [JupyterLab options]``: the learner's JupyterLab, as ``make lab`` opens it.
 
 - JupyterLab refuses to start as root (many containers run as root, and so does CI) unless given
   ``--allow-root``: it is passed when, and only when, the user is root.
 - nbgrader, installed for the instructors' grading tools, adds server extensions and menus to every
   JupyterLab of this environment, which warn and cannot work without a course's nbgrader_config.py. The
-  learner's JupyterLab leaves them out: ``utils/lab_config/`` (put first on ``JUPYTER_CONFIG_PATH``) turns
+  learner's JupyterLab leaves them out: ``utils/core/lab_config/`` (put first on ``JUPYTER_CONFIG_PATH``) turns
   nbgrader's server extensions off and disables its lab extension.
 """
 

@@ -276,13 +276,15 @@ def results_disagreements(
     if (Path(results_dir) / "full.md").read_text() != table:
         problems.append("full.md is not full.json's table")
     text = Path(readme).read_text()
-    if README_START not in text or README_END not in text:
-        return [*problems, f"{readme} lacks the markers {README_START} and {README_END}"]
-    if text.split(README_START, 1)[1].split(README_END, 1)[0] != f"\n{table}":
+    try:
+        _, shown, _ = _readme_parts(text, readme)
+    except CourseError as error:
+        return [*problems, str(error)]
+    if shown != f"\n{table}":
         problems.append(f"{Path(readme).name}'s results table is not full.json's")
-    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    lines = text.splitlines()
     for result in recorded.values():
-        row = next((line for line in rows if f"]({result['notebook']})" in line), None)
+        row = next((line for line in lines if _is_course_map_row(line, result["notebook"])), None)
         if row is not None and not row.rstrip(" |").endswith(format_time(result)):
             problems.append(
                 f"{Path(readme).name}'s course map does not show {format_time(result)} for {result['notebook']}"
@@ -342,20 +344,32 @@ def save_results(results: list[Result], mode: str, results_dir: Path = RESULTS_D
     return all_results
 
 
+def _readme_parts(text: str, readme: Path) -> tuple[str, str, str]:
+    """The README's text before its results table, the table between the markers, and the text after."""
+    if README_START not in text or README_END not in text:
+        raise CourseError(f"{readme} lacks the markers {README_START} and {README_END}")
+    head, rest = text.split(README_START, 1)
+    table, tail = rest.split(README_END, 1)
+    return head, table, tail
+
+
+def _is_course_map_row(line: str, notebook: str) -> bool:
+    """Whether ``line`` is the README course-map row that links to ``notebook``."""
+    return line.startswith("| ") and f"]({notebook})" in line
+
+
 def update_readme(results: list[Result], readme: Path = README) -> None:
     """Put the results' table between the README's markers, and each passing notebook's time, rounded, in the
     last cell of its course-map row (the row that links to it)."""
     text = readme.read_text()
-    if README_START not in text or README_END not in text:
-        raise CourseError(f"{readme} lacks the markers {README_START} and {README_END}")
-    times = {f"]({r['notebook']})": format_time(r) for r in results if r["status"] == "pass"}
+    _readme_parts(text, readme)  # fails before anything is changed
+    passing = [r for r in results if r["status"] == "pass"]
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        link = next((link for link in times if line.startswith("| ") and link in line), None)
-        if link:
-            lines[i] = line.rstrip().rstrip("|").rsplit("|", 1)[0] + f"| {times[link]} |"
-    head, rest = "\n".join(lines).split(README_START, 1)
-    _, tail = rest.split(README_END, 1)
+        result = next((r for r in passing if _is_course_map_row(line, r["notebook"])), None)
+        if result:
+            lines[i] = line.rstrip().rstrip("|").rsplit("|", 1)[0] + f"| {format_time(result)} |"
+    head, _, tail = _readme_parts("\n".join(lines), readme)
     readme.write_text(f"{head}{README_START}\n{markdown_table(results)}{README_END}{tail}")
 
 

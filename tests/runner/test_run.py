@@ -142,7 +142,8 @@ def test_command_line_runs_a_notebook_and_writes_its_table(tmp_path, capsys):
     assert recorded["y"] == pytest.approx(
         run.in_y(recorded["seconds"], sum(recorded["yardstick_gflops"]) / 2), rel=0.01
     )
-    assert f"yardstick {recorded['yardstick_gflops'][0]:.1f} then" in (tmp_path / "quick.md").read_text()
+    low, high = sorted(recorded["yardstick_gflops"])
+    assert f"yardstick {low:.1f}-{high:.1f} GFLOP/s" in (tmp_path / "quick.md").read_text()
 
 
 def test_the_yardstick_counts_operations_and_converts_seconds_to_y():
@@ -158,11 +159,45 @@ def test_the_yardstick_counts_operations_and_converts_seconds_to_y():
     assert measured["gflops"] > 0 and measured["seconds"] > 0
 
 
+def test_each_notebook_is_timed_in_y_by_the_yardstick_around_it(tmp_path, monkeypatch, capsys):
+    # The machine's speed drifts within a run: notebook 1 ran between measurements of 100 and 50 GFLOP/s,
+    # notebook 2 between 50 and 200, and each is converted at its own mean.
+    speeds = iter([100.0, 50.0, 200.0])
+    monkeypatch.setattr(run, "measure_yardstick", lambda: next(speeds))
+
+    def fake_run(path, mode, timeout, write, log):
+        return {
+            "notebook": run._label(path),
+            "mode": mode,
+            "seconds": 10.0,
+            "status": "pass",
+            "error": "",
+            "metrics": {},
+            "machine": "2 cores",
+            "date": "2026-12-04",
+        }
+
+    monkeypatch.setattr(run, "run_notebook", fake_run)
+    assert run.main(["Step_by_Step", "Application", "--results", str(tmp_path)]) == 0
+    recorded = json.loads((tmp_path / "full.json").read_text())
+    first, second = (recorded[f"week1/Convolution_model_{name}.ipynb"] for name in ("Step_by_Step", "Application"))
+    assert first["yardstick_gflops"] == [100.0, 50.0] and first["y"] == pytest.approx(run.in_y(10.0, 75.0))
+    assert second["yardstick_gflops"] == [50.0, 200.0] and second["y"] == pytest.approx(run.in_y(10.0, 125.0))
+    output = capsys.readouterr().out
+    assert "Measured on: 2 cores (2026-12-04); yardstick 50.0-200.0 GFLOP/s" in output
+    # Each full-mode run is compared with the notebook's stored full-mode run: Step_by_Step records only times,
+    # Application accuracies, which the fake run lacks.
+    assert "metrics repeat the stored run's exactly" in output
+    assert "metrics differ from the stored run's: happy_baseline_accuracy 0.66 -> none" in output
+
+
 def test_without_a_yardstick_times_stay_in_seconds(capsys, monkeypatch):
     result = {"notebook": "x.ipynb", "seconds": 30.0}
-    run.add_yardstick([result], [])
+    run.add_yardstick(result, [None, None])
     assert "y" not in result and run.format_time(result) == "30 s"
-    run.add_yardstick([result], [50.0, 70.0])
+    run.add_yardstick(result, [None, 70.0])  # one failed measurement: the other one gives Y
+    assert result["yardstick_gflops"] == [70.0] and result["y"] == pytest.approx(2.1)
+    run.add_yardstick(result, [50.0, 70.0])
     assert result["yardstick_gflops"] == [50.0, 70.0] and result["y"] == pytest.approx(1.8)
     assert run.format_time(result) == "30 s = 1.8 Y"
     monkeypatch.setattr(run.sys, "executable", "/nonexistent/python")
@@ -273,3 +308,13 @@ def test_adjacent_stream_outputs_are_joined_and_others_kept_in_order():
         ("stream", "after\n"),
         ("stream", "warning\n"),
     ]
+
+
+def test_a_run_is_compared_with_the_notebooks_stored_run_times_aside():
+    stored = {"test_accuracy": 0.9667, "training_seconds": 217.0, "im2col_speedup_vs_loops": 1091.0}
+    again = {"test_accuracy": 0.9667, "training_seconds": 301.0, "im2col_speedup_vs_loops": 990.0}
+    assert run.repeat_report(stored, again) == "metrics repeat the stored run's exactly"
+    moved = {**again, "test_accuracy": 0.9833, "epochs": 10.0}
+    assert run.repeat_report(stored, moved) == (
+        "metrics differ from the stored run's: epochs none -> 10, test_accuracy 0.9667 -> 0.9833"
+    )

@@ -8,8 +8,8 @@ Each notebook runs in a fresh kernel of this Python environment. Progress is
 printed per cell; at the end comes a table (notebook, mode, seconds, result
 and the headline metrics the notebook recorded with ``utils.record_metric``),
 also written to benchmarks/<mode>.md and benchmarks/<mode>.json. The speed
-yardstick (utils/runner/yardstick.py) is measured at the start and the end of
-the run, and each time is given in Y too, which a machine's speed does not change.
+yardstick (utils/runner/yardstick.py) is measured before and after each
+notebook, and each time is given in Y too, which a machine's speed does not change.
 """
 
 import argparse
@@ -43,7 +43,7 @@ from utils.core.kernels import (
 )
 from utils.core.mode import MODE_VARIABLE, MODES
 from utils.core.paths import NOTEBOOKS, REPO_ROOT, resolve_notebooks
-from utils.runner.record import METRICS_FILE_VARIABLE, read_metrics
+from utils.runner.record import METRICS_FILE_VARIABLE, measures_speed, read_metrics
 from utils.runner.yardstick import in_y
 
 RESULTS_DIR = REPO_ROOT / "benchmarks"
@@ -55,7 +55,7 @@ MAX_NOTEBOOK_BYTES = 2_000_000
 # such tasks when they are collected, which would print a traceback-like message after the table.
 logging.getLogger("asyncio").addFilter(lambda record: not record.getMessage().startswith("Task was destroyed"))
 # One notebook's run: notebook, mode, seconds, status (pass or fail), error, metrics, machine, date, and
-# from the yardstick: y (the time in Y) and yardstick_gflops (the run's [start, end] measurements).
+# from the yardstick: y (the time in Y) and yardstick_gflops (its measurements just before and just after it).
 Result = dict[str, Any]
 
 
@@ -250,6 +250,23 @@ def store_in_notebook(result: Result) -> None:
     nbformat.write(notebook, path)
 
 
+def repeat_report(stored: dict[str, float], measured: dict[str, float]) -> str:
+    """Whether a run's metrics ``measured`` repeat those of the notebook's stored run, and if not, which differ
+    (times, which measure the machine, aside)."""
+    differences = [
+        f"{name} {_number(stored.get(name))} -> {_number(measured.get(name))}"
+        for name in sorted(stored.keys() | measured.keys())
+        if not measures_speed(name) and stored.get(name) != measured.get(name)
+    ]
+    if not differences:
+        return "metrics repeat the stored run's exactly"
+    return "metrics differ from the stored run's: " + ", ".join(differences)
+
+
+def _number(value: float | None) -> str:
+    return "none" if value is None else f"{value:.6g}"
+
+
 def results_disagreements(
     readme: Path = README, results_dir: Path = RESULTS_DIR, root: Path = REPO_ROOT, notebooks: list[str] = NOTEBOOKS
 ) -> list[str]:
@@ -292,14 +309,14 @@ def results_disagreements(
     return [f"{problem}: {fix}" for problem in problems]
 
 
-def add_yardstick(results: list[Result], gflops: list[float]) -> None:
-    """Give each result its time in Y, at the mean of the run's yardstick measurements ``gflops``."""
-    if not gflops:
+def add_yardstick(result: Result, gflops: list[float | None]) -> None:
+    """Give ``result`` its time in Y, at the mean of the yardstick measured just before and just after its notebook
+    (``gflops``; None where a measurement failed): the machine's speed drifts within a run of the course."""
+    measured = [value for value in gflops if value is not None]
+    if not measured:
         return
-    mean = sum(gflops) / len(gflops)
-    for result in results:
-        result["yardstick_gflops"] = [round(value, 1) for value in gflops]
-        result["y"] = round(in_y(result["seconds"], mean), 2)
+    result["yardstick_gflops"] = [round(value, 1) for value in measured]
+    result["y"] = round(in_y(result["seconds"], sum(measured) / len(measured)), 2)
 
 
 def format_time(result: Result) -> str:
@@ -322,13 +339,10 @@ def markdown_table(results: list[Result]) -> str:
             f"| {result['notebook']} | {result['mode']} | {result['seconds']:.1f} | {y} | {outcome} | "
             f"{format_metrics(result['metrics'])} |"
         )
-    machines = sorted({f"{r['machine']} ({r['date']}{_yardstick_note(r)})" for r in results})
-    return "\n".join(lines) + "\n\nMeasured on: " + "; ".join(machines) + "\n"
-
-
-def _yardstick_note(result: Result) -> str:
-    measured = result.get("yardstick_gflops")
-    return f"; yardstick {' then '.join(f'{value:.1f}' for value in measured)} GFLOP/s" if measured else ""
+    machines = sorted({f"{r['machine']} ({r['date']})" for r in results})
+    measured = [value for r in results for value in r.get("yardstick_gflops", [])]
+    yardstick = f"; yardstick {min(measured):.1f}-{max(measured):.1f} GFLOP/s" if measured else ""
+    return "\n".join(lines) + "\n\nMeasured on: " + "; ".join(machines) + yardstick + "\n"
 
 
 def save_results(results: list[Result], mode: str, results_dir: Path = RESULTS_DIR) -> list[Result]:
@@ -407,7 +421,8 @@ def run_course(args: argparse.Namespace) -> int:
     if not paths:
         raise CourseError("no course notebooks found")
     results, stop = [], []
-    gflops = [] if args.no_yardstick else [measure_yardstick()]
+    measure = (lambda: None) if args.no_yardstick else measure_yardstick
+    before = measure()
 
     def terminate(signum, frame):
         stop.append(signum)
@@ -421,19 +436,22 @@ def run_course(args: argparse.Namespace) -> int:
                 REPO_ROOT / relative, args.mode, args.timeout, args.write, log=lambda line: print(line, flush=True)
             )
             outcome = "passed" if result["status"] == "pass" else f"{result['status'].upper()}: {result['error']}"
+            stored = nbformat.read(REPO_ROOT / relative, as_version=4).metadata.get(RESULT_METADATA, {})
             print(f"  {outcome} in {result['seconds']:.1f} s  {format_metrics(result['metrics'])}", flush=True)
+            if result["status"] == "pass" and stored.get("mode") == args.mode:
+                print(f"  {repeat_report(stored['metrics'], result['metrics'])}", flush=True)
             results.append(result)
             if stop:
                 break
+            after = measure()
+            add_yardstick(result, [before, after])
+            before = after
     except KeyboardInterrupt:
         stop.append(signal.SIGINT)
     finally:
         signal.signal(signal.SIGTERM, previous)
     if stop:
         print(f"stopped after {len(results)} of {len(paths)} notebooks", flush=True)
-    if gflops and not stop:
-        gflops.append(measure_yardstick())
-    add_yardstick(results, [value for value in gflops if value is not None])
     if args.write:
         for result in results:
             if result["status"] == "pass":

@@ -2,7 +2,7 @@
 
 A notebook's seconds depend on the machine and on what else it is doing (the project's own machine varies
 up to 3x from one run to the next), so seconds alone cannot tell a slow machine from slow code. The course
-runner times this workload at the start and at the end of a run, in a process of its own with TensorFlow's
+runner times this workload before and after each notebook, in a process of its own with TensorFlow's
 default threads (as a notebook's kernel has), and reports the machine's achieved GFLOP/s. Every notebook's
 time is then also given in **Y**: one Y is the time this machine takes for 10^12 floating-point operations
 of the workload (16.7 s at 60 GFLOP/s). A notebook that takes 12 Y takes 12 Y on a fast or a slow machine, as

@@ -3,6 +3,7 @@
 import time
 
 import keras
+import numpy as np
 
 
 class ProgressEvery(keras.callbacks.Callback):
@@ -27,3 +28,33 @@ class ProgressEvery(keras.callbacks.Callback):
             return
         metrics = ", ".join(f"{name} {value:.4f}" for name, value in (logs or {}).items())
         print(f"epoch {done}/{self.epochs}: {metrics} ({time.perf_counter() - self.started:.0f} s)", flush=True)
+
+
+def hold_out_validation(X, Y, count, seed=1):
+    """``(X_train, Y_train, X_val, Y_val)``: ``count`` examples (rows) drawn at random with ``seed`` become the
+    validation set, the rest stay for training. Curves and choices use the validation set, so that the test
+    set is measured once, at the end, on a model it did not help to choose."""
+    X, Y = np.asarray(X), np.asarray(Y)
+    if len(X) != len(Y):
+        raise ValueError(f"X has {len(X)} examples but Y has {len(Y)}: pass examples as rows of both")
+    if not 0 < count < len(X):
+        raise ValueError(f"count must be between 1 and {len(X) - 1} (of {len(X)} examples), got {count}")
+    order = np.random.default_rng(seed).permutation(len(X))
+    train, validation = np.sort(order[count:]), np.sort(order[:count])
+    return X[train], Y[train], X[validation], Y[validation]
+
+
+def choose_learning_rate(build, train_dataset, rates, epochs):
+    """The rate of ``rates`` whose model (``build(rate)``, compiled) ends ``epochs`` epochs with the lowest training
+    loss: the rate that optimises fastest.
+
+    Returns ``(best_rate, {rate: final training loss})``. Only training data decides: the validation data
+    stays for measuring the chosen model.
+    """
+    losses = {}
+    for rate in rates:
+        keras.utils.set_random_seed(0)
+        history = build(rate).fit(train_dataset, epochs=epochs, verbose=0)
+        losses[rate] = history.history["loss"][-1]
+        print(f"learning rate {rate:g}: training loss {losses[rate]:.3f} after {epochs} epochs", flush=True)
+    return min(losses, key=losses.get), losses

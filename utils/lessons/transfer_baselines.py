@@ -87,21 +87,6 @@ def small_convnet(
     return binary_classifier_compile(keras.Sequential(layers), learning_rate, steps_per_execution)
 
 
-def choose_learning_rate(build, train_dataset, rates, epochs):
-    """The rate of ``rates`` whose model (``build(rate)``) ends ``epochs`` epochs with the lowest training loss.
-
-    Returns ``(best_rate, {rate: final training loss})``. Only training data decides: the validation
-    photos stay for measuring the chosen model.
-    """
-    losses = {}
-    for rate in rates:
-        keras.utils.set_random_seed(0)
-        history = build(rate).fit(train_dataset, epochs=epochs, verbose=0)
-        losses[rate] = history.history["loss"][-1]
-        print(f"learning rate {rate:g}: training loss {losses[rate]:.3f} after {epochs} epochs", flush=True)
-    return min(losses, key=losses.get), losses
-
-
 def labelled_subset(labels, per_class, seed):
     """Indices of ``per_class`` examples of each class in ``labels``, drawn at random with ``seed``."""
     labels = np.asarray(labels)

@@ -25,8 +25,9 @@ from pathlib import Path
 from utils.core.kernels import CurrentEnvironmentKernelManager, current_environment_kernel_spec
 from utils.core.paths import REPO_ROOT
 
-# What the learner's code must not read: the course notebooks, the hidden cases and mutants, the history.
-HIDDEN = ("week1", "week2", "week3", "week4", "tests", ".git")
+# What the learner's code must not read: the course notebooks, the hidden cases and mutants, the history, and
+# the nbgrader class (its source notebooks hold the solutions, its submitted/ folder other learners' work).
+HIDDEN = ("week1", "week2", "week3", "week4", "tests", ".git", "class")
 OUTER = ["unshare", "--user", "--map-root-user", "--mount", "--"]
 INNER = ["unshare", "--user", "--map-root-user", "--mount", "--pid", "--fork", "--mount-proc", "--"]
 

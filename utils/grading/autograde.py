@@ -12,8 +12,8 @@ functions it calls, and hands back plain data only; where Linux allows it runs i
 (utils.grading.sandbox) that cannot read the solutions or hidden cases, reach the grader or keep files.
 A function that raises, runs too long, crashes its kernel, prints megabytes, deletes or redefines a provided
 name or changes its signature loses its own points with a one-line reason; the others are still graded. It
-prints a score table and exits with 0 only for full marks. The rest of the notebook (training, plots) is not
-run: it earns no points.
+prints a score table and exits with 0 only for full marks; ``--json`` prints the rows as JSON instead (for
+utils.grading.batch). The rest of the notebook (training, plots) is not run: it earns no points.
 """
 
 import argparse
@@ -38,6 +38,7 @@ from utils.core.kernels import (
 from utils.core.paths import NOTEBOOKS, REPO_ROOT
 from utils.grading import notebook_cells, sandbox
 
+PROG = "python -m utils.grading.autograde"  # how its messages name it
 SETUP_TIMEOUT = 300
 LEARNER_SETUP = "from utils.grading.learner_kernel import run_job as _run_job"
 OUTPUT_LIMIT = 20_000  # characters of kernel output kept for a message
@@ -64,11 +65,17 @@ class Kernel:
         self.manager = (
             sandbox.SandboxedKernelManager(sandbox_scratch) if sandbox_scratch else CurrentEnvironmentKernelManager()
         )
-        # The kernel's own stdout/stderr carry only start-up warnings; results come over its channels.
-        self.manager.start_kernel(cwd=str(cwd), env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.client = self.manager.client()
-        self.client.start_channels()
-        self.client.wait_for_ready(timeout=120)
+        try:
+            # The kernel's own stdout/stderr carry only start-up warnings; results come over its channels.
+            self.manager.start_kernel(
+                cwd=str(cwd), env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            self.client = self.manager.client()
+            self.client.start_channels()
+            self.client.wait_for_ready(timeout=120)
+        except BaseException:  # a failed start, or Ctrl-C while it starts (batch grading stops workers any time)
+            stop_marked_processes(self.mark)
+            raise
 
     def run(self, code: str, timeout: float) -> tuple[str, str]:
         """``(status, output)``: status is "ok", "error", "timeout" or "dead"."""
@@ -229,22 +236,28 @@ def score_table(rows: list[Row], seconds: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.grading.autograde", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     parser.add_argument("notebook", type=Path, help="the learner's notebook")
     parser.add_argument("--course-notebook", type=Path, help="the course notebook it answers (default: by name)")
     parser.add_argument("--timeout", type=int, default=60, help="seconds allowed per graded function")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON, progress on stderr")
     args = parser.parse_args(argv)
     start = time.perf_counter()
+    progress = sys.stderr if args.json else sys.stdout
     try:
-        rows = autograde(args.notebook, args.course_notebook, args.timeout, log=lambda line: print(line, flush=True))
+        rows = autograde(args.notebook, args.course_notebook, args.timeout,
+                         log=lambda line: print(line, file=progress, flush=True))  # fmt: skip
     except CourseError as error:
         print(f"{parser.prog}: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # the kernels, and all they started, were stopped on the way out
         print(f"{parser.prog}: stopped (Ctrl-C); nothing was graded", file=sys.stderr)
         return 130
-    print(score_table(rows, time.perf_counter() - start))
-    print(isolation())
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        print(score_table(rows, time.perf_counter() - start))
+        print(isolation())
     return 0 if all(row["scored"] == row["points"] for row in rows) else 1
 
 

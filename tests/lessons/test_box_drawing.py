@@ -135,3 +135,44 @@ def test_load_photo_reads_files_and_checks_arrays():
     assert box_drawing.load_photo(PHOTO) is PHOTO
     with pytest.raises(ValueError, match=r"a photo's path or an \(H, W, 3\) RGB array, got shape \(100, 200\)"):
         box_drawing.load_photo(PHOTO[..., 0])
+
+
+def yolo_grid(grid_size, anchors=3, classes=3, seed=0):
+    """yolo_head's outputs for one made-up image: (box_xy, box_wh, box_confidence, box_class_probs)."""
+    rng = np.random.default_rng(seed)
+    cells = (1, grid_size, grid_size, anchors)
+    return rng.random(cells + (2,)), rng.random(cells + (2,)), rng.random(cells + (1,)), rng.random(cells + (classes,))
+
+
+def test_best_class_per_cell_takes_the_best_score_over_anchors_and_classes():
+    _, _, confidence, probabilities = yolo_grid(4)
+    classes, scores = box_drawing.best_class_per_cell(confidence, probabilities)
+    assert classes.shape == scores.shape == (4, 4)
+    for row in range(4):
+        for column in range(4):
+            cell = confidence[0, row, column] * probabilities[0, row, column]  # (anchors, classes)
+            anchor, best = np.unravel_index(cell.argmax(), cell.shape)
+            assert (classes[row, column], scores[row, column]) == (best, cell[anchor, best])
+
+
+def test_best_class_grids_display_a_jpeg(shown):
+    square = np.zeros((64, 64, 3), np.uint8)
+    box_drawing.show_best_class_grids(square, [yolo_grid(2), yolo_grid(4, seed=1)], NAMES, min_score=0.1)
+    assert len(shown) == 1 and shown[0].format == "jpeg"
+    assert not plt.get_fignums(), "the figure is closed once shown"
+
+
+def test_best_class_grids_reject_bad_input(shown):
+    square = np.zeros((64, 64, 3), np.uint8)
+    box_xy, box_wh, confidence, probabilities = yolo_grid(2)
+    with pytest.raises(ValueError, match=r"box_confidence must have shape \(1, S, S, anchors, 1\) for one image"):
+        box_drawing.show_best_class_grids(square, [(box_xy, box_wh, confidence[0], probabilities)], NAMES)
+    with pytest.raises(ValueError, match=r"box_class_probs must have shape \(1, S, S, anchors, classes\)"):
+        box_drawing.show_best_class_grids(square, [(box_xy, box_wh, confidence, probabilities[:, :1])], NAMES)
+    with pytest.raises(ValueError, match="box_class_probs has 3 classes for 2 class names"):
+        box_drawing.show_best_class_grids(square, [yolo_grid(2)], NAMES[:2])
+    with pytest.raises(ValueError, match=r"the network input is square: got an image of shape \(100, 200, 3\)"):
+        box_drawing.show_best_class_grids(PHOTO, [yolo_grid(2)], NAMES)
+    with pytest.raises(ValueError, match="min_score must lie between 0 and 1, got 0"):
+        box_drawing.show_best_class_grids(square, [yolo_grid(2)], NAMES, min_score=0)
+    plt.close("all")

@@ -200,3 +200,35 @@ def test_figures(monkeypatch):
     triplet_training.plot_roc({"model": (fpr, tpr)})
     with pytest.raises(ValueError, match="does not fit 3 names"):
         triplet_training.plot_distance_matrix(distances, ["a", "b", "c"])
+
+
+def test_principal_projection_finds_the_axis_of_largest_spread():
+    rng = np.random.default_rng(5)
+    along = rng.normal(size=200)
+    # points spread along (1, 2, 2) / 3, with a little noise across it
+    vectors = along[:, None] * np.array([1.0, 2.0, 2.0]) / 3 + 0.01 * rng.normal(size=(200, 3)) + 7.0
+    points, shares = triplet_training.principal_projection(vectors)
+    assert points.shape == (200, 2) and shares[0] > 0.99 and shares.sum() <= 1
+    assert abs(np.corrcoef(points[:, 0], along)[0, 1]) > 0.999
+    np.testing.assert_allclose(points.mean(axis=0), 0, atol=1e-12)
+    with pytest.raises(ValueError, match=r"expected \(n, d\) vectors with n >= 2 and d >= 2, got shape \(5,\)"):
+        triplet_training.principal_projection(np.ones(5))
+
+
+def test_embedding_projections_figure(monkeypatch):
+    figures = []
+    monkeypatch.setattr(triplet_training.plt, "show", lambda: figures.append(triplet_training.plt.gcf()))
+    rng = np.random.default_rng(6)
+    labels = np.repeat([0, 2], 30)
+    embeddings = {"untrained": rng.normal(size=(60, 8)), "trained": rng.normal(size=(60, 8)) + labels[:, None]}
+    triplet_training.plot_embedding_projections(embeddings, labels, ["a", "b", "c"], per_class=20)
+    [figure] = figures
+    assert [ax.get_title() for ax in figure.axes] == ["untrained", "trained"]
+    for ax in figure.axes:
+        assert [len(points.get_offsets()) for points in ax.collections] == [20, 20]
+    assert [text.get_text() for text in figure.axes[-1].get_legend().get_texts()] == ["a", "c"]
+    with pytest.raises(ValueError, match="'trained' has 59 embeddings for 60 labels"):
+        triplet_training.plot_embedding_projections({"trained": embeddings["trained"][1:]}, labels, ["a", "b", "c"])
+    with pytest.raises(ValueError, match=r"labels must be integer indices into the 2 class names, got \[0 2\]"):
+        triplet_training.plot_embedding_projections(embeddings, labels, ["a", "b"])
+    triplet_training.plt.close("all")

@@ -107,3 +107,27 @@ def test_a_changed_or_missing_painting_is_named_with_the_fix(monkeypatch):
 
     assert_loader_checks(monkeypatch, lambda: style_transfer.load_painting("starry_night", (30, 40)),
                          "paintings/starry_night.jpg", point_at)  # fmt: skip
+
+
+def test_gram_matrix_figure_draws_the_learners_gram_matrix(monkeypatch):
+    figures = []
+    monkeypatch.setattr(style_transfer, "show_figure_as_jpeg", figures.append)
+    activations = np.random.default_rng(0).random((1, 4, 5, 6)).astype(np.float32)
+    activations[..., 3] = activations[..., 1] = 5 * activations[..., 1]  # the two most active channels, alike
+    style_transfer.show_gram_matrix(activations, lambda A: tf.matmul(A, tf.transpose(A)), title="a test layer")
+    [figure] = figures
+    assert figure.texts[0].get_text().startswith("Gram matrix of a test layer;")
+    assert figure.texts[0].get_text().endswith("channels 1 and 3 (right)")
+    gram_axes = figure.axes[2]  # after A and its colour bar
+    assert gram_axes.get_title() == "G = A A^T: 6 x 6"
+    unrolled = activations[0].reshape(20, 6).T
+    np.testing.assert_allclose(gram_axes.images[0].get_array(), unrolled @ unrolled.T, rtol=1e-5)
+    style_transfer.plt.close("all")
+
+
+def test_gram_matrix_figure_rejects_wrong_shapes():
+    activations = np.ones((1, 4, 5, 6), np.float32)
+    with pytest.raises(ValueError, match=r"activations must have shape \(1, n_H, n_W, n_C\) with n_C >= 2"):
+        style_transfer.show_gram_matrix(activations[0], lambda A: A @ A.T)
+    with pytest.raises(ValueError, match=r"gram_matrix returned shape \(20, 20\) for A of shape \(6, 20\)"):
+        style_transfer.show_gram_matrix(activations, lambda A: A.T @ A)

@@ -1,4 +1,5 @@
-"""Figures of object detection: labelled boxes on a photo, a YOLO grid with its anchors, boxes before and after NMS.
+"""Figures of object detection: labelled boxes on a photo, a YOLO grid with its anchors, each grid cell's best class,
+boxes before and after NMS.
 
 Boxes are corner boxes (x1, y1, x2, y2) in pixels of the image they are drawn
 on, x to the right and y down. Photos are shown as JPEG, not PNG, which keeps a
@@ -164,6 +165,83 @@ def show_grid_and_anchors(image, grids, point):
             frameon=False,
         )
         ax.set_title(f"{grid_size}x{grid_size} grid, cell (row {row}, column {column})", fontsize=10)
+    fig.tight_layout()
+    show_figure_as_jpeg(fig)
+
+
+def best_class_per_cell(box_confidence, box_class_probs):
+    """``(classes, scores)``, each (S, S): the class of each cell's best score over its anchors, and that score.
+
+    The score of a class is objectness x class probability; the inputs are yolo_head's ``box_confidence``
+    (1, S, S, anchors, 1) and ``box_class_probs`` (1, S, S, anchors, classes) for one image (tensors accepted).
+    """
+    confidence = np.asarray(box_confidence, dtype=np.float64)
+    probabilities = np.asarray(box_class_probs, dtype=np.float64)
+    if confidence.ndim != 5 or confidence.shape[0] != 1 or confidence.shape[-1] != 1:
+        raise ValueError(f"box_confidence must have shape (1, S, S, anchors, 1) for one image, got {confidence.shape}")
+    if probabilities.ndim != 5 or probabilities.shape[:4] != confidence.shape[:4]:
+        raise ValueError(
+            f"box_class_probs must have shape (1, S, S, anchors, classes) to match box_confidence "
+            f"{confidence.shape}, got {probabilities.shape}"
+        )
+    scores = (confidence * probabilities)[0].max(axis=2)  # best anchor for each class: (S, S, classes)
+    return scores.argmax(axis=-1), scores.max(axis=-1)
+
+
+def show_best_class_grids(image, yolo_outputs, class_names, min_score=0.01):
+    """One panel per YOLO output grid over the network's square input: each cell coloured by its best class
+    over its anchors, the more opaque the higher that class's score (log scale from ``min_score`` to 1).
+
+    ``yolo_outputs`` holds yolo_head's ``(box_xy, box_wh, box_confidence, box_class_probs)`` for each grid, for
+    one image; a cell whose best score is under ``min_score`` stays clear.
+    """
+    photo = load_photo(image)
+    size = photo.shape[0]
+    if photo.shape[1] != size:
+        raise ValueError(f"the network input is square: got an image of shape {photo.shape}")
+    if not 0 < min_score < 1:
+        raise ValueError(f"min_score must lie between 0 and 1, got {min_score}")
+    for _, _, _, box_class_probs in yolo_outputs:
+        if np.shape(box_class_probs)[-1] != len(class_names):
+            raise ValueError(
+                f"box_class_probs has {np.shape(box_class_probs)[-1]} classes for {len(class_names)} class names"
+            )
+    grids = [
+        best_class_per_cell(box_confidence, box_class_probs) for _, _, box_confidence, box_class_probs in yolo_outputs
+    ]
+    fig, axes = plt.subplots(1, len(grids), figsize=(4.4 * len(grids), 5.6), squeeze=False)
+    for ax, (classes, scores) in zip(axes[0], grids):
+        grid_size = len(classes)
+        shown = scores >= min_score
+        overlay = np.array([[class_colour(index) for index in row] for row in classes])
+        # opacity from 0.25 at min_score to 0.85 at a score of 1, on a log scale: scores span decades
+        overlay[..., 3] = np.where(
+            shown, 0.25 + 0.6 * np.log(np.maximum(scores, min_score) / min_score) / -np.log(min_score), 0
+        )
+        ax.imshow(photo)
+        ax.imshow(overlay, extent=(0, size, size, 0), interpolation="nearest")
+        for line in np.linspace(0, size, grid_size + 1)[1:-1]:
+            ax.axhline(line, color="white", linewidth=0.4, alpha=0.5)
+            ax.axvline(line, color="white", linewidth=0.4, alpha=0.5)
+        ax.set_xlim(0, size)
+        ax.set_ylim(size, 0)
+        ax.axis("off")
+        ax.set_title(f"{grid_size}x{grid_size} grid: {shown.sum()} cells score {min_score:g} or more", fontsize=10)
+        best_scores = {index: scores[shown & (classes == index)].max() for index in np.unique(classes[shown])}
+        handles = [
+            patches.Patch(color=class_colour(index), label=f"{class_names[index]} (best {score:.2f})")
+            for index, score in sorted(best_scores.items(), key=lambda item: -item[1])
+        ]
+        if handles:
+            ax.legend(
+                handles=handles,
+                loc="upper center",
+                bbox_to_anchor=(0.5, 0),
+                ncol=min(len(handles), 3),
+                fontsize=8,
+                frameon=False,
+            )
+    fig.suptitle("Each cell's best class over its anchors; the more opaque, the higher its score", fontsize=10)
     fig.tight_layout()
     show_figure_as_jpeg(fig)
 

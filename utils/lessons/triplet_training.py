@@ -258,3 +258,59 @@ def plot_distance_matrix(distances, names, threshold=None, title="Distances betw
     ax.set_title(title)
     fig.tight_layout()
     plt.show()
+
+
+def principal_projection(vectors):
+    """``(points, shares)``: the rows of an (n, d) array on their two principal axes (n, 2), and the share of
+    the variance each axis holds."""
+    vectors = np.asarray(vectors, np.float64)
+    if vectors.ndim != 2 or vectors.shape[1] < 2 or len(vectors) < 2:
+        raise ValueError(f"expected (n, d) vectors with n >= 2 and d >= 2, got shape {vectors.shape}")
+    centred = vectors - vectors.mean(axis=0)
+    _, singular_values, axes = np.linalg.svd(centred, full_matrices=False)
+    variances = singular_values**2
+    return centred @ axes[:2].T, variances[:2] / variances.sum()
+
+
+def plot_embedding_projections(
+    embeddings_by_net,
+    labels,
+    class_names,
+    per_class=300,
+    seed=0,
+    size=4.0,
+    title="Embeddings on their two principal axes",
+):
+    """One panel per net: its embeddings of the same images on their two principal axes (PCA), coloured by class.
+
+    ``embeddings_by_net`` maps a name to (n, d) embeddings of the n images whose classes are ``labels``
+    (indices into ``class_names``); each panel shows the same ``per_class`` random images of each class.
+    """
+    labels = np.asarray(labels).reshape(-1)
+    if not embeddings_by_net:
+        raise ValueError("plot_embedding_projections needs at least one net's embeddings")
+    for name, embeddings in embeddings_by_net.items():
+        if len(embeddings) != len(labels):
+            raise ValueError(f"{name!r} has {len(embeddings)} embeddings for {len(labels)} labels")
+    classes = np.unique(labels)
+    if classes.dtype.kind not in "iu" or classes.min() < 0 or classes.max() >= len(class_names):
+        raise ValueError(f"labels must be integer indices into the {len(class_names)} class names, got {classes}")
+    rng = np.random.default_rng(seed)
+    chosen = np.concatenate([rng.permutation(np.flatnonzero(labels == label))[:per_class] for label in classes])
+    projections = {
+        name: principal_projection(np.asarray(embeddings)[chosen]) for name, embeddings in embeddings_by_net.items()
+    }
+    fig, axes = plt.subplots(1, len(projections), figsize=(size * len(projections), size + 0.4), squeeze=False)
+    for ax, (name, (points, shares)) in zip(axes[0], projections.items()):
+        for label in classes:
+            mine = labels[chosen] == label
+            ax.scatter(*points[mine].T, s=6, alpha=0.6, color=plt.cm.tab10(int(label) % 10), label=class_names[label])
+        ax.set_xlabel(f"principal axis 1 ({shares[0]:.0%} of the variance)", fontsize=8)
+        ax.set_ylabel(f"principal axis 2 ({shares[1]:.0%})", fontsize=8)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(name, fontsize=10)
+    axes[0, -1].legend(fontsize=8, markerscale=2, loc="best")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    plt.show()

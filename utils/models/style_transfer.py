@@ -25,11 +25,12 @@ import time
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import PowerNorm
 
 from utils.core.checksums import verify_data_file
 from utils.core.paths import DATASETS_DIR
 from utils.data.images import DARKNET_PHOTOS_DIR, height_and_width
-from utils.lessons.plotting import show_images
+from utils.lessons.plotting import show_figure_as_jpeg, show_images
 
 PAINTINGS_DIR = DATASETS_DIR / "paintings"
 PAINTINGS = {"starry_night": PAINTINGS_DIR / "starry_night.jpg", "scream": DARKNET_PHOTOS_DIR / "scream.jpg"}
@@ -196,3 +197,55 @@ def plot_costs(history, steps, title="Costs during style transfer"):
     ax.legend(fontsize=8)
     fig.tight_layout()
     plt.show()
+
+
+def show_gram_matrix(activations, gram_matrix, title="one layer"):
+    """A layer's activations as the matrix A of the Gram matrix (one row per channel, one column per position),
+    the Gram matrix G = A A^T that ``gram_matrix`` computes from it, and the two channels of G's largest
+    off-diagonal entry, as maps: they are active at the same places.
+
+    ``activations`` has shape (1, n_H, n_W, n_C), as the feature extractor returns them; ``gram_matrix`` is
+    called with A, of shape (n_C, n_H * n_W).
+    """
+    activations = np.asarray(activations, dtype=np.float32)
+    if activations.ndim != 4 or activations.shape[0] != 1 or activations.shape[-1] < 2:
+        raise ValueError(f"activations must have shape (1, n_H, n_W, n_C) with n_C >= 2, got {activations.shape}")
+    _, n_H, n_W, n_C = activations.shape
+    # each column of the (n_H * n_W, n_C) reshape is a channel; transposed, each row is
+    unrolled = activations.reshape(n_H * n_W, n_C).T
+    gram = np.asarray(gram_matrix(unrolled))
+    if gram.shape != (n_C, n_C):
+        raise ValueError(
+            f"gram_matrix returned shape {gram.shape} for A of shape {unrolled.shape}: expected {(n_C, n_C)}"
+        )
+    off_diagonal = np.where(np.eye(n_C, dtype=bool), -np.inf, gram)
+    first, second = np.unravel_index(np.argmax(off_diagonal), gram.shape)
+
+    # activations and Gram entries span decades: a square-root colour scale shows the small ones too
+    fig = plt.figure(figsize=(11, 3.6))
+    grid = fig.add_gridspec(2, 3, width_ratios=(3.2, 2.2, 1.3))
+    ax_a = fig.add_subplot(grid[:, 0])
+    image = ax_a.imshow(unrolled, aspect="auto", cmap="magma", norm=PowerNorm(0.5), interpolation="antialiased")
+    ax_a.set_title(f"A: {n_C} x {n_H * n_W} (channel x position)", fontsize=9)
+    ax_a.set_xlabel("position (row by row)", fontsize=8)
+    ax_a.set_ylabel("channel", fontsize=8)
+    fig.colorbar(image, ax=ax_a, fraction=0.04)
+    ax_g = fig.add_subplot(grid[:, 1])
+    image = ax_g.imshow(gram, cmap="magma", norm=PowerNorm(0.5))
+    ax_g.add_patch(plt.Circle((second, first), max(n_C / 40, 1), fill=False, edgecolor="cyan", linewidth=1.5))
+    ax_g.set_title(f"G = A A^T: {n_C} x {n_C}", fontsize=9)
+    ax_g.set_xlabel("channel j", fontsize=8)
+    ax_g.set_ylabel("channel i", fontsize=8)
+    fig.colorbar(image, ax=ax_g, fraction=0.046, format="%.0e")
+    for row, channel in enumerate((first, second)):
+        ax = fig.add_subplot(grid[row, 2])
+        ax.imshow(unrolled[channel].reshape(n_H, n_W), cmap="magma")
+        ax.set_title(f"channel {channel}", fontsize=8)
+        ax.axis("off")
+    fig.suptitle(
+        f"Gram matrix of {title}; circled: the largest G_ij off the diagonal, channels {first} and {second} (right)",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    # thousands of positions squeezed into A's panel make a noisy picture: JPEG keeps it small
+    show_figure_as_jpeg(fig)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from utils.lessons.training import choose_learning_rate, hold_out_validation
+from utils.lessons.training import choose_learning_rate, hold_out_validation, training_flop_per_example
 
 
 def test_hold_out_validation_splits_rows_at_random_and_repeatably():
@@ -47,3 +47,15 @@ def test_choose_learning_rate_picks_the_rate_that_lowers_the_training_loss_most(
     best, losses = choose_learning_rate(build, dataset, rates=(1e-5, 0.05), epochs=3)
     assert best == 0.05 and losses[0.05] < losses[1e-5]
     assert "learning rate 0.05: training loss" in capsys.readouterr().out
+
+
+def test_training_flop_counts_convolutions_and_dense_layers_three_times():
+    inputs = tf.keras.Input((8, 8, 3))
+    features = tf.keras.layers.Conv2D(4, 3, padding="same")(inputs)  # 8*8*4 outputs, 3*3*3 multiply-adds each
+    features = tf.keras.layers.MaxPool2D()(features)  # free
+    outputs = tf.keras.layers.Dense(2)(tf.keras.layers.Flatten()(features))  # 64 inputs, 2 units
+    model = tf.keras.Model(inputs, outputs)
+    assert training_flop_per_example(model) == 3 * 2 * (8 * 8 * 4 * 27 + 64 * 2)
+    nested = tf.keras.Sequential([tf.keras.Input((8, 8, 3)), model])
+    with pytest.raises(ValueError, match="a model inside the model"):
+        training_flop_per_example(nested)

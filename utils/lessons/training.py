@@ -58,3 +58,21 @@ def choose_learning_rate(build, train_dataset, rates, epochs):
         losses[rate] = history.history["loss"][-1]
         print(f"learning rate {rate:g}: training loss {losses[rate]:.3f} after {epochs} epochs", flush=True)
     return min(losses, key=losses.get), losses
+
+
+def training_flop_per_example(model):
+    """Floating-point operations to train ``model`` on one example: 3 times its convolutions' and dense layers'
+    forward multiply-adds (a multiply and an add each), the usual estimate for a forward and a backward pass.
+    Batch normalisation, activations and pooling are left out: they cost little next to these."""
+    forward = 0
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            kernel_height, kernel_width, channels_in, channels_out = layer.kernel.shape
+            _, height, width, _ = layer.output.shape
+            forward += 2 * height * width * channels_out * kernel_height * kernel_width * channels_in
+        elif isinstance(layer, keras.layers.Dense):
+            inputs, units = layer.kernel.shape
+            forward += 2 * inputs * units
+        elif isinstance(layer, keras.Model):
+            raise ValueError(f"{layer.name} is a model inside the model: pass the inner model's layers flat")
+    return 3 * forward

@@ -8,7 +8,7 @@ from pathlib import Path
 METRICS_FILE_VARIABLE = "CNN_COURSE_METRICS_FILE"
 # A metric with one of these words in its name (between underscores) measures the machine's speed, e.g.
 # ``training_seconds``: the runner does not expect it to repeat from one run to the next.
-SPEED_WORDS = {"seconds", "speedup", "time"}
+SPEED_WORDS = {"seconds", "speedup", "time", "gflops"}
 
 
 def measures_speed(name: str) -> bool:

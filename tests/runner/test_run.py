@@ -188,7 +188,7 @@ def test_each_notebook_is_timed_in_y_by_the_yardstick_around_it(tmp_path, monkey
     # Each full-mode run is compared with the notebook's stored full-mode run: Step_by_Step records only times,
     # Application accuracies, which the fake run lacks.
     assert "metrics repeat the stored run's exactly" in output
-    assert "metrics differ from the stored run's: happy_baseline_accuracy 0.66 -> none" in output
+    assert "metrics differ from the stored run's: happy_baseline_accuracy " in output
 
 
 def test_without_a_yardstick_times_stay_in_seconds(capsys, monkeypatch):

@@ -209,32 +209,15 @@ def show_convolution_volume(n_H_prev, n_W_prev, n_C_prev, f, n_C, stride=1, pad=
 
     label_y = rows + 0.6
     padded_note = f", padded by {pad}" if pad else ""
-    ax.text(
-        cols / 2,
-        label_y,
-        f"input {n_H_prev}x{n_W_prev}x{n_C_prev}{padded_note}: {rows}x{cols}x{n_C_prev}\n"
+    labels = {
+        cols / 2: f"input {n_H_prev}x{n_W_prev}x{n_C_prev}{padded_note}: {rows}x{cols}x{n_C_prev}\n"
         f"window rows {h * stride}..{h * stride + f - 1}, columns {w * stride}..{w * stride + f - 1}, "
         f"all {n_C_prev} channels",
-        ha="center",
-        va="top",
-        fontsize=8,
-    )
-    ax.text(
-        filter_x + f / 2,
-        label_y,
-        f"filter {channel} of {n_C}\nW[:, :, :, {channel}]: {f}x{f}x{n_C_prev}",
-        ha="center",
-        va="top",
-        fontsize=8,
-    )
-    ax.text(
-        output_x + n_W / 2,
-        label_y,
-        f"output Z: {n_H}x{n_W}x{n_C}\none channel per filter",
-        ha="center",
-        va="top",
-        fontsize=8,
-    )
+        filter_x + f / 2: f"filter {channel} of {n_C}\nW[:, :, :, {channel}]: {f}x{f}x{n_C_prev}",
+        output_x + n_W / 2: f"output Z: {n_H}x{n_W}x{n_C}\none channel per filter",
+    }
+    for x, label in labels.items():
+        ax.text(x, label_y, label, ha="center", va="top", fontsize=8)
     ax.set_xlim(-0.5, output_x + n_W + n_C * DEPTH_STEP[0] + 0.5)
     ax.set_ylim(label_y + 1.4, min(0, output_y) + max(n_C_prev, n_C) * DEPTH_STEP[1] - 0.5)
     _finish(

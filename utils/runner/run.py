@@ -250,6 +250,11 @@ def store_in_notebook(result: Result) -> None:
     nbformat.write(notebook, path)
 
 
+def stored_result(path: Path) -> Result:
+    """The result ``store_in_notebook`` kept in the notebook at ``path`` ({} if none)."""
+    return nbformat.read(path, as_version=4).metadata.get(RESULT_METADATA, {})
+
+
 def repeat_report(stored: dict[str, float], measured: dict[str, float]) -> str:
     """Whether a run's metrics ``measured`` repeat those of the notebook's stored run, and if not, which differ
     (times, which measure the machine, aside)."""
@@ -280,7 +285,7 @@ def results_disagreements(
     recorded = json.loads(json_path.read_text()) if json_path.exists() else {}
     problems = []
     for notebook in notebooks:
-        stored = nbformat.read(Path(root) / notebook, as_version=4).metadata.get(RESULT_METADATA)
+        stored = stored_result(Path(root) / notebook)
         result = recorded.get(notebook)
         if not stored or not result:
             where = "its metadata" if not stored else json_path.name
@@ -436,7 +441,7 @@ def run_course(args: argparse.Namespace) -> int:
                 REPO_ROOT / relative, args.mode, args.timeout, args.write, log=lambda line: print(line, flush=True)
             )
             outcome = "passed" if result["status"] == "pass" else f"{result['status'].upper()}: {result['error']}"
-            stored = nbformat.read(REPO_ROOT / relative, as_version=4).metadata.get(RESULT_METADATA, {})
+            stored = stored_result(REPO_ROOT / relative)
             print(f"  {outcome} in {result['seconds']:.1f} s  {format_metrics(result['metrics'])}", flush=True)
             if result["status"] == "pass" and stored.get("mode") == args.mode:
                 print(f"  {repeat_report(stored['metrics'], result['metrics'])}", flush=True)

@@ -59,3 +59,11 @@ def test_training_flop_counts_convolutions_and_dense_layers_three_times():
     nested = tf.keras.Sequential([tf.keras.Input((8, 8, 3)), model])
     with pytest.raises(ValueError, match="a model inside the model"):
         training_flop_per_example(nested)
+
+
+def test_training_flop_counts_a_transposed_convolution_per_input_pixel():
+    inputs = tf.keras.Input((4, 6, 5))
+    outputs = tf.keras.layers.Conv2DTranspose(3, 3, strides=(2, 2), padding="same")(inputs)  # to 8x12x3
+    model = tf.keras.Model(inputs, outputs)
+    # each of the 4*6 input pixels spreads its 5 channels over a 3x3 patch of 3 output channels
+    assert training_flop_per_example(model) == 3 * 2 * (4 * 6 * 5 * 9 * 3)

@@ -11,7 +11,7 @@ playing the same roles, for the notebook's comparison of the two networks.
 The model takes images with values in [0, 1] (it normalises them itself) and
 returns a list of activations: the style layers, then the content layer last.
 
-    network = load_feature_extractor((192, 288, 3))
+    network = load_feature_extractor((144, 216, 3))
     outputs = network.model(image[None])          # [style layer 1, ..., style layer 5, content layer]
     network.style_layers                          # [(layer name, weight), ...] as STYLE_LAYERS
 

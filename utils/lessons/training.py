@@ -63,18 +63,15 @@ def choose_learning_rate(build, train_dataset, rates, epochs):
 def training_flop_per_example(model):
     """Floating-point operations to train ``model`` on one example: 3 times its convolutions' and dense layers'
     forward multiply-adds (a multiply and an add each), the usual estimate for a forward and a backward pass.
-    A transposed convolution (the U-Net's upsampling) spreads each input pixel over a kernel-sized patch of its
-    output. Batch normalisation, activations and pooling are left out: they cost little next to these."""
+    Batch normalisation, activations and pooling are left out: they cost little next to these."""
     forward = 0
     for layer in model.layers:
-        if isinstance(layer, keras.layers.Conv2D):
-            kernel_height, kernel_width, channels_in, channels_out = layer.kernel.shape
-            _, height, width, _ = layer.output.shape
-            forward += 2 * height * width * channels_out * kernel_height * kernel_width * channels_in
-        elif isinstance(layer, keras.layers.Conv2DTranspose):
-            kernel_height, kernel_width, channels_out, channels_in = layer.kernel.shape
-            _, height, width, _ = layer.input.shape
-            forward += 2 * height * width * channels_in * kernel_height * kernel_width * channels_out
+        if isinstance(layer, (keras.layers.Conv2D, keras.layers.Conv2DTranspose)):
+            # A convolution applies all its kernel's weights at each output pixel; a transposed one, at each input
+            # pixel, spreading it over a kernel-sized patch of its output.
+            pixels = layer.input if isinstance(layer, keras.layers.Conv2DTranspose) else layer.output
+            _, height, width, _ = pixels.shape
+            forward += 2 * height * width * int(np.prod(layer.kernel.shape))
         elif isinstance(layer, keras.layers.Dense):
             inputs, units = layer.kernel.shape
             forward += 2 * inputs * units

@@ -15,7 +15,7 @@ SIZE = 64
 SUPERSAMPLE = 4
 CLASS_NAMES = ("not smiling", "smiling")
 # Bump when the images change: caches written by another version are generated again.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 HAIR_COLOURS = [
     (20, 16, 14),
@@ -49,7 +49,9 @@ def generate(count, seed):
     rng = np.random.default_rng(seed)
     residents = [_random_resident(rng) for _ in range(RESIDENTS)]
     canvas_size = SIZE * SUPERSAMPLE
-    rooms = [render.cluttered_background(rng, canvas_size * 5 // 4, shapes=(4, 10)) for _ in range(ROOMS)]
+    rooms = [
+        render.cluttered_background(rng, canvas_size * 5 // 4, shapes=(4, 10), textured=True) for _ in range(ROOMS)
+    ]
     labels = rng.permutation(np.arange(count) % 2)
     images = np.stack(
         [
@@ -83,6 +85,7 @@ def draw_photo(rng, resident, room, smiling):
     canvas = room.crop((left, top, left + canvas_size, top + canvas_size))
     person = render.Sprite(canvas_size)
     _draw_person(person, rng, canvas_size / 128, resident, smiling)
+    render.shade_volume(person, rng)
     shift = rng.normal(0, SHIFT_SD, size=2) * canvas_size
     render.place(person, canvas, angle=rng.uniform(-MAX_ANGLE, MAX_ANGLE), scale=rng.uniform(*SCALES), shift=shift)
     return render.finish(canvas, rng, SUPERSAMPLE, blur=(0.0, 0.8), noise=(1.0, 6.0))

@@ -50,17 +50,25 @@ def shade(colour, factor):
     return tuple(int(min(255, max(0, round(c * factor)))) for c in colour)
 
 
-def cluttered_background(rng, size, shapes=(6, 14), avoid=None, wall_grey=0.35):
+# Real surface textures bundled in the scikit-image wheel (greyscale 512x512 photos), for walls.
+WALL_TEXTURES = ("brick", "grass", "gravel")
+
+
+def cluttered_background(rng, size, shapes=(6, 14), avoid=None, wall_grey=0.35, textured=False):
     """A room-like background: a two-colour gradient wall plus random shapes, stripes and blobs.
 
     ``avoid`` is a colour the shapes should not come close to (e.g. the skin
     tone of the subject), so that the subject stays visible; ``wall_grey``
-    (0 to 1) mutes the wall's colours.
+    (0 to 1) mutes the wall's colours; ``textured`` gives the wall the grain of
+    a real photographed surface (brick, grass or gravel).
     """
     top, bottom = muted_colour(rng, wall_grey), muted_colour(rng, wall_grey)
     ramp = np.linspace(0.0, 1.0, size)[:, None, None]
     wall = np.array(top, dtype=np.float64) * (1 - ramp) + np.array(bottom, dtype=np.float64) * ramp
-    image = Image.fromarray(np.repeat(np.round(wall), size, axis=1).astype(np.uint8), "RGB")
+    wall = np.repeat(wall, size, axis=1)
+    if textured:
+        wall = wall * (0.6 + 0.8 * _texture_crop(rng, size))[:, :, None]
+    image = Image.fromarray(np.clip(np.round(wall), 0, 255).astype(np.uint8), "RGB")
     if rng.random() < 0.5:
         image = image.transpose(Image.Transpose.ROTATE_90)
     draw = ImageDraw.Draw(image, "RGBA")
@@ -83,6 +91,17 @@ def cluttered_background(rng, size, shapes=(6, 14), avoid=None, wall_grey=0.35):
             for offset in range(0, h, 2 * step):
                 draw.rectangle([x0, y0 + offset, x0 + w, y0 + offset + step], fill=colour)
     return image
+
+
+def _texture_crop(rng, size):
+    """A ``size`` x ``size`` crop of a random WALL_TEXTURES photo, scaled by 1-2x, values in [0, 1]."""
+    import skimage.data
+
+    texture = Image.fromarray(getattr(skimage.data, WALL_TEXTURES[rng.integers(len(WALL_TEXTURES))])())
+    side = int(rng.integers(size // 2, min(size, texture.size[0]) + 1))
+    left, top = (int(v) for v in rng.integers(0, texture.size[0] - side + 1, size=2))
+    crop = texture.crop((left, top, left + side, top + side)).resize((size, size), Image.Resampling.BILINEAR)
+    return np.asarray(crop, dtype=np.float64) / 255.0
 
 
 def _colour_away_from(rng, avoid, distance=70):
@@ -121,6 +140,22 @@ class Sprite:
     def tint(self, shape, *args, **options):
         """Blend a see-through ``shape`` (RGBA colour) into what is drawn: highlights, shadows, stubble."""
         getattr(self._colours, shape)(*args, **options)
+
+
+def shade_volume(sprite, rng, softness=0.08, grain=0.04):
+    """Light ``sprite`` as a rounded body: each part bulges like its blurred silhouette, lit from a random side,
+    with a faint mottled grain (skin, cloth). ``softness`` is the blur radius as a fraction of the sprite."""
+    width, _ = sprite.image.size
+    height_map = np.asarray(sprite.mask.filter(ImageFilter.GaussianBlur(softness * width)), dtype=np.float64) / 255
+    slope_y, slope_x = np.gradient(height_map * softness * width * 2.0)
+    light = np.array([*rng.uniform(-0.7, 0.7, size=2), 1.0])
+    light /= np.linalg.norm(light)
+    lit = (-slope_x * light[0] - slope_y * light[1] + light[2]) / np.sqrt(slope_x**2 + slope_y**2 + 1)
+    coarse = rng.standard_normal((width // 8 + 2, width // 8 + 2))
+    mottle = np.asarray(Image.fromarray(coarse.astype(np.float32)).resize((width, width), Image.Resampling.BICUBIC))
+    factor = (0.45 + 0.65 * np.clip(lit, 0, 1)) * (1 + grain * mottle)
+    pixels = np.asarray(sprite.image, dtype=np.float64) * factor[:, :, None]
+    sprite.image.paste(Image.fromarray(np.clip(np.round(pixels), 0, 255).astype(np.uint8), "RGB"))
 
 
 def capsule(sprite, start, end, width, fill, outline=None, outline_width=0):

@@ -2,6 +2,7 @@
 
 import importlib
 import io
+import json
 import re
 from pathlib import Path
 
@@ -57,6 +58,19 @@ def test_notebook_is_stored_executed(path):
         "run the notebook (python -m utils.runner --write) before committing"
     )
     assert not [output for cell in cells for output in cell.outputs if output.output_type == "error"]
+
+
+# A file path into the course or its environment: machine-specific, so an output showing one cannot repeat.
+LOCAL_PATH = re.compile(r"(?:/[\w.-]+)+/(?:site-packages|utils|datasets|week[1-4])/")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_no_stored_output_names_a_folder_of_the_machine_that_ran_it(path):
+    notebook = nbformat.read(REPO_ROOT / path, as_version=4)
+    for number, cell in enumerate((cell for cell in notebook.cells if cell.cell_type == "code"), 1):
+        for output in cell.outputs:
+            found = LOCAL_PATH.search(json.dumps(output))
+            assert not found, f"code cell {number} shows {found.group(0)}: run the notebook again and store that"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS)

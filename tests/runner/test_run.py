@@ -46,6 +46,15 @@ def test_a_failing_cell_is_reported_and_the_notebook_left_alone(tmp_path):
     assert path.read_text() == before
 
 
+def test_an_output_naming_this_clones_folder_is_not_written(tmp_path):
+    path = make_notebook(tmp_path / "local.ipynb", "print(1)", "import os\nprint(os.getcwd())")
+    before = path.read_text()
+    result = run.run_notebook(path, "quick", write=True, log=lambda line: None)
+    assert result["status"] == "fail"
+    assert result["error"].startswith("cell 2's output names this clone's folder")
+    assert path.read_text() == before
+
+
 def result(notebook, status="pass", seconds=1.0, metrics=None, error=""):
     return {
         "notebook": notebook,

@@ -129,6 +129,15 @@ def run_notebook(
         status, error = "fail", f"{type(failure).__name__} {where()}: {failure}".split("\n", 1)[0]
     else:
         status, error = "pass", ""
+    local = cells_naming_folders(notebook, [REPO_ROOT, path.resolve().parent])
+    if write and status == "pass" and local:
+        # A warning such as "generating the cached data again" names this clone's folders: stored, it would
+        # differ in every other clone (nbval compares it) and tell learners about the author's machine.
+        status = "fail"
+        error = (
+            f"cell {code_cells.index(local[0]) + 1}'s output names this clone's folder, so it cannot repeat "
+            "elsewhere; not written - run again (a warning about a cache being refreshed goes away)"
+        )
     if write and status == "pass":
         merge_adjacent_streams(notebook)
         nbformat.write(notebook, path)
@@ -145,6 +154,17 @@ def run_notebook(
         "machine": machine_description(),
         "date": date.today().isoformat(),
     }
+
+
+def cells_naming_folders(notebook, folders: list[Path]) -> list[int]:
+    """The indexes of the cells whose outputs contain one of ``folders``' absolute paths."""
+    names = {str(folder) for folder in folders}
+    return [
+        index
+        for index, cell in enumerate(notebook.cells)
+        for output in cell.get("outputs", [])
+        if any(name in json.dumps(output) for name in names)
+    ]
 
 
 def merge_adjacent_streams(notebook) -> None:

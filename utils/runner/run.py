@@ -129,8 +129,8 @@ def run_notebook(
         status, error = "fail", f"{type(failure).__name__} {where()}: {failure}".split("\n", 1)[0]
     else:
         status, error = "pass", ""
-    local = cells_naming_folders(notebook, [REPO_ROOT, path.resolve().parent])
-    if write and status == "pass" and local:
+    local = cells_naming_folders(notebook, [REPO_ROOT, path.resolve().parent]) if write and status == "pass" else []
+    if local:
         # A warning such as "generating the cached data again" names this clone's folders: stored, it would
         # differ in every other clone (nbval compares it) and tell learners about the author's machine.
         status = "fail"

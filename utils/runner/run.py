@@ -159,12 +159,12 @@ def run_notebook(
 def cells_naming_folders(notebook, folders: list[Path]) -> list[int]:
     """The indexes of the cells whose outputs contain one of ``folders``' absolute paths."""
     names = {str(folder) for folder in folders}
-    return [
-        index
-        for index, cell in enumerate(notebook.cells)
-        for output in cell.get("outputs", [])
-        if any(name in json.dumps(output) for name in names)
-    ]
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        shown = json.dumps(cell.get("outputs", []))
+        if any(name in shown for name in names):
+            found.append(index)
+    return found
 
 
 def merge_adjacent_streams(notebook) -> None:

@@ -5,7 +5,8 @@ group of people (skin tone, hand size, finger thickness, sleeve) photographed
 in a few rooms, each photo with its own pose, framing, lighting, blur and
 noise; each hand is shaded as a lit, rounded body with a faint skin grain. The
 walls stay plain, as in the original photos: textured walls (as the Happy House
-has) were measured to push the course's small ConvNet below a raw-pixel baseline.
+has) were measured to narrow the course's small ConvNet's lead over a raw-pixel
+baseline, and at full contrast to reverse it.
 Which fingers are raised varies as in sign language: three fingers are
 index-middle-ring or thumb-index-middle.
 """

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -42,3 +43,24 @@ def test_utils_and_the_grading_and_runner_commands_start_without_tensorflow(modu
     code = f"import sys, {modules}; print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
+
+
+def onednn_enabled(code_before, environment_value):
+    """Whether TensorFlow's oneDNN kernels are on, in a fresh process that runs ``code_before`` first."""
+    environment = {key: value for key, value in os.environ.items() if key != "TF_ENABLE_ONEDNN_OPTS"}
+    if environment_value is not None:
+        environment["TF_ENABLE_ONEDNN_OPTS"] = environment_value
+    code = code_before + "\nfrom tensorflow.python.util import _pywrap_util_port as port\nprint(port.IsMklEnabled())"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment)
+    return result.stdout.strip().splitlines()[-1] == "True"
+
+
+@pytest.mark.parametrize(("environment_value", "expected"), [(None, True), ("1", True), ("0", False)])
+def test_notebooks_tensorflow_uses_onednn_unless_turned_off(environment_value, expected):
+    # TensorFlow itself leaves oneDNN off on CPUs without AVX512-VNNI, where convolutions then run 1.6-3x slower.
+    assert onednn_enabled("import utils.quiet_tensorflow", environment_value) is expected
+
+
+def test_yardstick_measures_with_onednn_whatever_the_environment_says():
+    code = "from utils.runner import yardstick\nyardstick.measure(workload=(('tiny', 'matmul', (8, 8, 8)),), repeats=1)"
+    assert onednn_enabled(code, "0")

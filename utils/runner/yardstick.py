@@ -3,10 +3,10 @@
 A notebook's seconds depend on the machine and on what else it is doing (the project's own machine varies
 up to 3x from one run to the next), so seconds alone cannot tell a slow machine from slow code. The course
 runner times this workload before and after each notebook, in a process of its own with TensorFlow's
-default threads (as a notebook's kernel has), and reports the machine's achieved GFLOP/s. Every notebook's
-time is then also given in **Y**: one Y is the time this machine takes for 10^12 floating-point operations
-of the workload (16.7 s at 60 GFLOP/s). A notebook that takes 12 Y takes 12 Y on a fast or a slow machine, as
-long as its work scales like convolutions and matrix products do.
+default threads and its oneDNN kernels (as a notebook's kernel has), and reports the machine's achieved
+GFLOP/s. Every notebook's time is then also given in **Y**: one Y is the time this machine takes for 10^12
+floating-point operations of the workload (16.7 s at 60 GFLOP/s). A notebook that takes 12 Y takes 12 Y on a
+fast or a slow machine, as long as its work scales like convolutions and matrix products do.
 
     python -m utils.runner.yardstick      # one measurement, printed as JSON: {"gflops": ..., "seconds": ...}
 """
@@ -43,6 +43,9 @@ def flop(kind, shape):
 def measure(workload=WORKLOAD, repeats=REPEATS):
     """``{"gflops": achieved GFLOP/s, "seconds": one pass over the workload}``, each operation's median time."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up lines are not the measurement
+    # What the machine can do, whatever the environment or the code under test chooses: oneDNN's kernels, which
+    # TensorFlow would leave off on CPUs without AVX512-VNNI (utils.core.environment turns them on for the course).
+    os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
     import tensorflow as tf  # only here: the runner itself does not import TensorFlow
 
     median_seconds, total_flop = 0.0, 0

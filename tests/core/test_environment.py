@@ -57,7 +57,7 @@ def onednn_enabled(code_before, environment_value):
 
 @pytest.mark.parametrize(("environment_value", "expected"), [(None, True), ("1", True), ("0", False)])
 def test_notebooks_tensorflow_uses_onednn_unless_turned_off(environment_value, expected):
-    # TensorFlow itself leaves oneDNN off on CPUs without AVX512-VNNI, where convolutions then run 1.6-3x slower.
+    # TensorFlow itself left oneDNN off on the project's AMD EPYC (AVX2), where convolutions ran 1.6-3x slower.
     assert onednn_enabled("import utils.quiet_tensorflow", environment_value) is expected
 
 

@@ -9,9 +9,9 @@ import warnings
 # "NodeDef mentions attribute use_unbounded_threadpool" error on every fit();
 # real failures still raise Python exceptions.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-# TensorFlow uses its oneDNN kernels by default only on CPUs with AVX512-VNNI or newer (recent Intel Xeons);
-# elsewhere (AMD EPYC and Ryzen, most laptops) Keras' convolutions ran 1.6-3x slower without them: ResNet50
-# training 72 against 23 ms an image on an AMD EPYC. Set it to 0 before the first import to turn them off.
+# TensorFlow turns its oneDNN kernels on by default only on CPUs with the newest vector instructions
+# (AVX512-VNNI and the like, as on recent Intel Xeons). On the project's AMD EPYC (AVX2) it left them off, and
+# Keras' convolutions ran 1.6-3x slower: ResNet50 training 72 against 23 ms an image. 0 turns them off.
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 # Keras 3.15 warns on every fit() of a tf.data.Dataset unless shuffle=False is
 # passed, even when the dataset shuffles itself, as the notebooks' do.

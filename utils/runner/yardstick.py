@@ -44,7 +44,7 @@ def measure(workload=WORKLOAD, repeats=REPEATS):
     """``{"gflops": achieved GFLOP/s, "seconds": one pass over the workload}``, each operation's median time."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up lines are not the measurement
     # What the machine can do, whatever the environment or the code under test chooses: oneDNN's kernels, which
-    # TensorFlow would leave off on CPUs without AVX512-VNNI (utils.core.environment turns them on for the course).
+    # TensorFlow leaves off on some CPUs, such as the project's AMD EPYC (utils.core.environment turns them on).
     os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
     import tensorflow as tf  # only here: the runner itself does not import TensorFlow
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import utils
+from utils.core.environment import ONEDNN_VARIABLE
 
 
 def run_model_once():
@@ -47,9 +48,9 @@ def test_utils_and_the_grading_and_runner_commands_start_without_tensorflow(modu
 
 def onednn_enabled(code_before, environment_value):
     """Whether TensorFlow's oneDNN kernels are on, in a fresh process that runs ``code_before`` first."""
-    environment = {key: value for key, value in os.environ.items() if key != "TF_ENABLE_ONEDNN_OPTS"}
+    environment = {key: value for key, value in os.environ.items() if key != ONEDNN_VARIABLE}
     if environment_value is not None:
-        environment["TF_ENABLE_ONEDNN_OPTS"] = environment_value
+        environment[ONEDNN_VARIABLE] = environment_value
     code = code_before + "\nfrom tensorflow.python.util import _pywrap_util_port as port\nprint(port.IsMklEnabled())"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment)
     return result.stdout.strip().splitlines()[-1] == "True"

@@ -12,7 +12,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # TensorFlow turns its oneDNN kernels on by default only on CPUs with the newest vector instructions
 # (AVX512-VNNI and the like, as on recent Intel Xeons). On the project's AMD EPYC (AVX2) it left them off, and
 # Keras' convolutions ran 1.6-3x slower: ResNet50 training 72 against 23 ms an image. 0 turns them off.
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+ONEDNN_VARIABLE = "TF_ENABLE_ONEDNN_OPTS"
+os.environ.setdefault(ONEDNN_VARIABLE, "1")
 # Keras 3.15 warns on every fit() of a tf.data.Dataset unless shuffle=False is
 # passed, even when the dataset shuffles itself, as the notebooks' do.
 warnings.filterwarnings("ignore", message="`shuffle=True` was passed, but will be ignored")

@@ -16,6 +16,8 @@ import os
 import sys
 import time
 
+from utils.core.environment import ONEDNN_VARIABLE
+
 # (what, kind, shape) -- convolutions as in the course's ConvNets (stride 1, "same" padding), then a matrix
 # product as in a dense layer: conv shapes are (batch, height, width, channels in, kernel size, channels out),
 # the matrix product's (rows, inner, columns).
@@ -45,7 +47,7 @@ def measure(workload=WORKLOAD, repeats=REPEATS):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up lines are not the measurement
     # What the machine can do, whatever the environment or the code under test chooses: oneDNN's kernels, which
     # TensorFlow leaves off on some CPUs, such as the project's AMD EPYC (utils.core.environment turns them on).
-    os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
+    os.environ[ONEDNN_VARIABLE] = "1"
     import tensorflow as tf  # only here: the runner itself does not import TensorFlow
 
     median_seconds, total_flop = 0.0, 0

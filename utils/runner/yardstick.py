@@ -44,7 +44,6 @@ def flop(kind, shape):
 
 def measure(workload=WORKLOAD, repeats=REPEATS):
     """``{"gflops": achieved GFLOP/s, "seconds": one pass over the workload}``, each operation's median time."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up lines are not the measurement
     # What the machine can do, whatever the environment or the code under test chooses: oneDNN's kernels, which
     # TensorFlow leaves off on some CPUs, such as the project's AMD EPYC (utils.core.environment turns them on).
     os.environ[ONEDNN_VARIABLE] = "1"
